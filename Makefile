@@ -1,0 +1,44 @@
+# Every command a person needs. `make run` and `make test` set up everything they need.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-unit lint bench infra-up infra-down venv clean-state schemas
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev,bench]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+infra-up:
+	bash deploy/postgres.sh up
+	bash deploy/kafka.sh up
+	bash deploy/dev_env.sh
+
+infra-down:
+	bash deploy/kafka.sh down
+	bash deploy/postgres.sh down
+
+run: venv infra-up
+	bash deploy/run.sh
+
+test: venv infra-up
+	set -a; source .state/dev.env; set +a; $(PY) -m pytest -q tests
+
+test-unit: venv
+	$(PY) -m pytest -q tests/unit
+
+lint: venv
+	$(VENV)/bin/ruff check services shared tests bench
+	$(VENV)/bin/ruff format --check services shared tests bench
+
+bench: venv infra-up
+	set -a; source .state/dev.env; set +a; $(PY) bench/pipeline.py
+
+# Regenerate the committed JSON Schemas of the event contracts.
+schemas: venv
+	$(PY) -m shared.contracts.export

@@ -1,0 +1,17 @@
+# Shared by the deploy scripts: where state lives, logging, waiting.
+STATE_DIR=${RAPPORT_STATE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.state}
+mkdir -p "$STATE_DIR"
+
+log() { echo "[deploy] $*" >&2; }
+
+# wait_for NAME SECONDS COMMAND...: retry COMMAND once a second until it succeeds.
+wait_for() {
+  local name=$1 seconds=$2
+  shift 2
+  for _ in $(seq "$seconds"); do
+    "$@" >/dev/null 2>&1 && return 0
+    sleep 1
+  done
+  log "$name did not become ready within ${seconds}s"
+  return 1
+}

@@ -1,0 +1,42 @@
+"""Event contracts: what each event type may carry on Kafka. Ids, codes, dates and digests
+only; never a name, a contact detail or free text (DESIGN.md, Data protection)."""
+
+from typing import ClassVar
+
+from pydantic import BaseModel, ConfigDict
+
+_registry: dict[str, type["EventContract"]] = {}
+
+
+class EventContract(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    type: ClassVar[str]
+    schema_version: ClassVar[int] = 1
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        if "type" in cls.__dict__:
+            _registry[cls.type] = cls
+
+
+class UnknownEventType(LookupError):
+    pass
+
+
+def contract_for(event_type: str) -> type[EventContract]:
+    _load_all()
+    try:
+        return _registry[event_type]
+    except KeyError:
+        raise UnknownEventType(f"no contract for event type {event_type!r}") from None
+
+
+def all_contracts() -> dict[str, type[EventContract]]:
+    _load_all()
+    return dict(sorted(_registry.items()))
+
+
+def _load_all() -> None:
+    # Importing the modules registers their contracts.
+    from shared.contracts import intake  # noqa: F401

@@ -1,0 +1,116 @@
+"""What every service's HTTP edge shares: problem details, correlation ids, a body size
+limit, and health and readiness endpoints."""
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from shared.logging import CORRELATION_HEADER, correlation
+
+log = structlog.get_logger()
+ReadinessCheck = Callable[[], Awaitable[dict[str, bool]]]
+
+
+def problem(status: int, title: str, detail: Any) -> JSONResponse:
+    """RFC 9457 problem details."""
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    return JSONResponse(jsonable_encoder(body), status, media_type="application/problem+json")
+
+
+def add_common_routes(app: FastAPI, ready: ReadinessCheck, max_body_bytes: int) -> None:
+    app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
+    app.add_middleware(CorrelationId)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_: Request, error: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]}
+            for e in error.errors()
+        ]
+        return problem(422, "The request is not valid", errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, error: StarletteHTTPException) -> JSONResponse:
+        return problem(error.status_code, str(error.detail), str(error.detail))
+
+    @app.exception_handler(Exception)
+    async def unexpected(_: Request, error: Exception) -> JSONResponse:
+        log.exception("http.unexpected_error")
+        return problem(500, "Internal error", "The error was logged; nothing was half-written.")
+
+    @app.get("/health/live", tags=["health"])
+    async def live() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/health/ready", tags=["health"])
+    async def readiness() -> JSONResponse:
+        checks = await ready()
+        status = 200 if all(checks.values()) else 503
+        return JSONResponse({"ready": status == 200, "checks": checks}, status)
+
+
+class CorrelationId:
+    """Takes X-Correlation-ID from the request (or makes one), binds it to every log line,
+    and returns it on the response."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        incoming = dict(scope["headers"]).get(CORRELATION_HEADER.lower().encode())
+        with correlation(incoming.decode("latin-1")[:128] if incoming else None) as cid:
+
+            async def send_with_id(message: Message) -> None:
+                if message["type"] == "http.response.start":
+                    message.setdefault("headers", []).append(
+                        (CORRELATION_HEADER.lower().encode(), cid.encode())
+                    )
+                await send(message)
+
+            await self.app(scope, receive, send_with_id)
+
+
+class BodySizeLimit:
+    """Refuses bodies over `max_bytes` with 413 before anything is parsed or stored."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int):
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared and declared.isdigit() and int(declared) > self.max_bytes:
+            return await self._refuse(scope, receive, send)
+        received = 0
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.max_bytes:
+                raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, counting_receive, send)
+        except _TooLarge:
+            await self._refuse(scope, receive, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        detail = f"The request body is larger than {self.max_bytes} bytes."
+        await problem(413, "Request body too large", detail)(scope, receive, send)
+
+
+class _TooLarge(Exception):
+    pass

@@ -1,0 +1,98 @@
+"""The outbox relay (DESIGN.md rule 2): tails the event store's notifications in commit order,
+publishes each as an envelope, and records the position only after the broker acknowledged."""
+
+import asyncio
+
+import structlog
+from aiokafka import AIOKafkaProducer
+from aiokafka.errors import KafkaError
+
+from shared.envelope import Envelope
+from shared.eventstore import EventStore, Notification
+from shared.kafka import ensure_topics, reliable_producer, topic_of
+from shared.schema import NOTIFY_CHANNEL
+
+log = structlog.get_logger()
+
+
+class OutboxRelay:
+    def __init__(self, service: str, store: EventStore, bootstrap: str, batch_size: int = 1000):
+        self.service = service
+        self.store = store
+        self.bootstrap = bootstrap
+        self.topic = topic_of(service)
+        self.batch_size = batch_size
+        self.published_events = 0
+        self._wakeup = asyncio.Event()
+
+    async def run(self) -> None:
+        """Publish forever; survives the broker going away and coming back."""
+        await ensure_topics(self.bootstrap, [self.topic])
+        async with self.store.pool.acquire() as listener:
+            await listener.add_listener(NOTIFY_CHANNEL, lambda *_: self._wakeup.set())
+            while True:
+                producer = reliable_producer(self.bootstrap)
+                try:
+                    await producer.start()
+                    await self._publish_until_error(producer)
+                except (KafkaError, OSError) as error:
+                    log.warning("relay.broker_unavailable", error=repr(error))
+                    await asyncio.sleep(1.0)
+                finally:
+                    # A fresh producer after any error: aiokafka's idempotent producer can
+                    # stay stuck on a sequence error until restarted (aiokafka #1017).
+                    await producer.stop()
+
+    async def _publish_until_error(self, producer: AIOKafkaProducer) -> None:
+        while True:
+            self._wakeup.clear()
+            if not await self.run_once(producer):
+                try:
+                    await asyncio.wait_for(self._wakeup.wait(), timeout=1.0)
+                except TimeoutError:
+                    pass
+
+    async def run_once(self, producer: AIOKafkaProducer) -> int:
+        """Publish the next batch, then record its position; return how many were published."""
+        position = await self.position()
+        batch = await self.store.notifications(position, self.batch_size)
+        if not batch:
+            return 0
+        await self.publish(producer, batch)
+        await self.record(batch[-1].id)
+        self.published_events += len(batch)
+        return len(batch)
+
+    async def publish(self, producer: AIOKafkaProducer, batch: list[Notification]) -> None:
+        """Send in notification order and wait until the broker acknowledged every message."""
+        acknowledgements = []
+        for notification in batch:
+            envelope = Envelope.of(self.service, notification.event)
+            acknowledgements.append(
+                await producer.send(
+                    self.topic,
+                    value=envelope.kafka_value(),
+                    key=envelope.kafka_key(),
+                    headers=envelope.kafka_headers(),
+                )
+            )
+        await asyncio.gather(*acknowledgements)
+        log.debug("relay.published", count=len(batch), last=batch[-1].id)
+
+    async def position(self) -> int:
+        value = await self.store.pool.fetchval(
+            "SELECT notification_id FROM relay_position WHERE relay = $1", self.service
+        )
+        return value or 0
+
+    async def record(self, notification_id: int) -> None:
+        await self.store.pool.execute(
+            "INSERT INTO relay_position (relay, notification_id) VALUES ($1, $2)"
+            " ON CONFLICT (relay) DO UPDATE SET notification_id = EXCLUDED.notification_id"
+            " WHERE relay_position.notification_id < EXCLUDED.notification_id",
+            self.service,
+            notification_id,
+        )
+
+    async def lag(self) -> int:
+        return await self.store.max_notification_id() - await self.position()

@@ -1,0 +1,30 @@
+"""Consumer positions kept in Postgres, in the same transaction as the consumer's effect."""
+
+from dataclasses import dataclass
+
+import asyncpg
+
+
+@dataclass(frozen=True)
+class Position:
+    """A Kafka message's place: offsets only rise within one topic partition."""
+
+    consumer: str
+    topic: str
+    partition: int
+    offset: int
+
+    def as_args(self) -> tuple[str, str, int, int]:
+        return (self.consumer, self.topic, self.partition, self.offset)
+
+
+async def advance(conn: asyncpg.Connection, position: Position) -> None:
+    """Record `position`; raises (SQLSTATE ALREADY_PROCESSED) if it is not past the last one."""
+    await conn.execute("SELECT advance_tracking($1, $2, $3, $4)", *position.as_args())
+
+
+async def committed_offsets(pool: asyncpg.Pool, consumer: str) -> dict[tuple[str, int], int]:
+    rows = await pool.fetch(
+        "SELECT topic, partition, kafka_offset FROM tracking WHERE consumer = $1", consumer
+    )
+    return {(r["topic"], r["partition"]): r["kafka_offset"] for r in rows}
