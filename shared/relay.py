@@ -16,11 +16,18 @@ log = structlog.get_logger()
 
 
 class OutboxRelay:
-    def __init__(self, service: str, store: EventStore, bootstrap: str, batch_size: int = 1000):
+    def __init__(
+        self,
+        service: str,
+        store: EventStore,
+        bootstrap: str,
+        batch_size: int = 1000,
+        topic: str | None = None,
+    ):
         self.service = service
         self.store = store
         self.bootstrap = bootstrap
-        self.topic = topic_of(service)
+        self.topic = topic or topic_of(service)
         self.batch_size = batch_size
         self.published_events = 0
         self._wakeup = asyncio.Event()
@@ -81,7 +88,7 @@ class OutboxRelay:
 
     async def position(self) -> int:
         value = await self.store.pool.fetchval(
-            "SELECT notification_id FROM relay_position WHERE relay = $1", self.service
+            "SELECT notification_id FROM relay_position WHERE relay = $1", self.topic
         )
         return value or 0
 
@@ -90,7 +97,7 @@ class OutboxRelay:
             "INSERT INTO relay_position (relay, notification_id) VALUES ($1, $2)"
             " ON CONFLICT (relay) DO UPDATE SET notification_id = EXCLUDED.notification_id"
             " WHERE relay_position.notification_id < EXCLUDED.notification_id",
-            self.service,
+            self.topic,
             notification_id,
         )
 

@@ -1,0 +1,56 @@
+"""Fixtures shared by every test tier above unit: the real PostgreSQL and Kafka that
+`make test` started (deploy/), reached through the environment in .state/dev.env."""
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+
+import asyncpg
+import pytest
+
+from shared.eventstore import EventStore
+from shared.mapping import build_mapper, new_cipher_key
+from shared.schema import ensure_schema
+
+KAFKA = os.environ.get("RAPPORT_TEST_KAFKA", "127.0.0.1:9092")
+
+
+def database_url(service: str) -> str:
+    url = os.environ.get(f"{service.upper()}_DATABASE_URL")
+    if not url:
+        pytest.fail(f"{service.upper()}_DATABASE_URL is not set: run the tests with `make test`")
+    return url
+
+
+@pytest.fixture
+async def isolated_pool() -> AsyncIterator[asyncpg.Pool]:
+    """A pool on the intake database whose tables live in a fresh schema of their own."""
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    url = database_url("intake")
+    admin = await asyncpg.connect(url)
+    await admin.execute(f"CREATE SCHEMA {schema}")
+    pool = await asyncpg.create_pool(
+        url, min_size=2, max_size=20, server_settings={"search_path": schema}
+    )
+    async with pool.acquire() as conn:
+        await ensure_schema(conn)
+    try:
+        yield pool
+    finally:
+        await pool.close()
+        await admin.execute(f"DROP SCHEMA {schema} CASCADE")
+        await admin.close()
+
+
+@pytest.fixture
+async def store(isolated_pool: asyncpg.Pool) -> EventStore:
+    return EventStore(isolated_pool, build_mapper(new_cipher_key()))
+
+
+@pytest.fixture
+def kafka() -> str:
+    return KAFKA
+
+
+def unique_topic(prefix: str = "test") -> str:
+    return f"{prefix}.{uuid.uuid4().hex[:10]}"
