@@ -35,20 +35,27 @@ class OutboxRelay:
     async def run(self) -> None:
         """Publish forever; survives the broker going away and coming back."""
         await ensure_topics(self.bootstrap, [self.topic])
+        wake = lambda *_: self._wakeup.set()  # noqa: E731
         async with self.store.pool.acquire() as listener:
-            await listener.add_listener(NOTIFY_CHANNEL, lambda *_: self._wakeup.set())
-            while True:
-                producer = reliable_producer(self.bootstrap)
-                try:
-                    await producer.start()
-                    await self._publish_until_error(producer)
-                except (KafkaError, OSError) as error:
-                    log.warning("relay.broker_unavailable", error=repr(error))
-                    await asyncio.sleep(1.0)
-                finally:
-                    # A fresh producer after any error: aiokafka's idempotent producer can
-                    # stay stuck on a sequence error until restarted (aiokafka #1017).
-                    await producer.stop()
+            await listener.add_listener(NOTIFY_CHANNEL, wake)
+            try:
+                while True:
+                    await self._publish_with_fresh_producer()
+            finally:
+                await listener.remove_listener(NOTIFY_CHANNEL, wake)
+
+    async def _publish_with_fresh_producer(self) -> None:
+        # A fresh producer after any error: aiokafka's idempotent producer can stay
+        # stuck on a sequence error until restarted (aiokafka #1017).
+        producer = reliable_producer(self.bootstrap)
+        try:
+            await producer.start()
+            await self._publish_until_error(producer)
+        except (KafkaError, OSError) as error:
+            log.warning("relay.broker_unavailable", error=repr(error))
+            await asyncio.sleep(1.0)
+        finally:
+            await producer.stop()
 
     async def _publish_until_error(self, producer: AIOKafkaProducer) -> None:
         while True:

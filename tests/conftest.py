@@ -6,11 +6,13 @@ import uuid
 from collections.abc import AsyncIterator
 
 import asyncpg
+import httpx
 import pytest
 
 from shared.eventstore import EventStore
 from shared.mapping import build_mapper, new_cipher_key
 from shared.schema import ensure_schema
+from tests.support.stack import STAFF, Stack
 
 KAFKA = os.environ.get("RAPPORT_TEST_KAFKA", "127.0.0.1:9092")
 
@@ -54,3 +56,29 @@ def kafka() -> str:
 
 def unique_topic(prefix: str = "test") -> str:
     return f"{prefix}.{uuid.uuid4().hex[:10]}"
+
+
+# The whole stack as `make run` starts it, once per test session (e2e and fault tiers).
+@pytest.fixture(scope="session")
+async def stack() -> AsyncIterator[Stack]:
+    stack = Stack()
+    for service in ("intake", "audit"):
+        stack.start(service)
+    try:
+        for service in ("intake", "audit"):
+            await stack.wait_ready(service)
+        yield stack
+    finally:
+        stack.stop_all()
+
+
+@pytest.fixture
+async def intake(stack: Stack) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=stack.url("intake"), headers=STAFF) as client:
+        yield client
+
+
+@pytest.fixture
+async def audit(stack: Stack) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=stack.url("audit")) as client:
+        yield client

@@ -1,0 +1,84 @@
+"""Bad input to POST /referrals gets a clear 4xx, and nothing is stored."""
+
+import os
+from collections.abc import AsyncIterator
+from datetime import date, timedelta
+
+import asyncpg
+import pytest
+
+VALID = {
+    "referral_source": "gp",
+    "referral_date": "2026-01-05",
+    "site_id": "north",
+    "client": {"name": "Bea Example"},
+}
+
+
+@pytest.fixture
+async def stored_event_count() -> AsyncIterator:
+    conn = await asyncpg.connect(os.environ["INTAKE_DATABASE_URL"])
+
+    async def count() -> int:
+        return await conn.fetchval("SELECT count(*) FROM stored_events")
+
+    yield count
+    await conn.close()
+
+
+def without(field: str) -> dict:
+    return {k: v for k, v in VALID.items() if k != field}
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "words"),
+    [
+        (without("referral_source"), "body.referral_source", "Field required"),
+        (without("client"), "body.client", "Field required"),
+        ({**VALID, "referral_date": "last tuesday"}, "body.referral_date", "date"),
+        ({**VALID, "referral_source": "newspaper"}, "body.referral_source", "'gp'"),
+        ({**VALID, "client": "Bea"}, "body.client", "dictionary"),
+        ({**VALID, "colour": "blue"}, "body.colour", "Extra inputs are not permitted"),
+        ({**VALID, "client": {"name": "B", "email": "not-an-email"}}, "body.client.email", "email"),
+        (
+            {**VALID, "referral_date": (date.today() + timedelta(days=1)).isoformat()},
+            "body.referral_date",
+            "cannot be in the future",
+        ),
+    ],
+)
+async def test_invalid_referral_is_refused_with_the_field_named(
+    intake, stored_event_count, body, field, words
+):
+    before = await stored_event_count()
+
+    response = await intake.post("/referrals", json=body)
+
+    assert response.status_code == 422
+    problems = response.json()["detail"]
+    assert any(p["field"] == field and words in p["message"] for p in problems), problems
+    assert await stored_event_count() == before
+
+
+async def test_a_one_megabyte_body_is_refused_before_it_is_read(intake, stored_event_count):
+    before = await stored_event_count()
+    body = {**VALID, "client": {"name": "x" * 1_000_000}}
+
+    response = await intake.post("/referrals", json=body)
+
+    assert response.status_code == 413
+    assert "larger than" in response.json()["detail"]
+    assert await stored_event_count() == before
+
+
+async def test_a_body_that_is_not_json_is_refused(intake):
+    response = await intake.post(
+        "/referrals", content=b"referral please", headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 422
+
+
+async def test_a_request_without_the_staff_identity_is_refused(intake):
+    response = await intake.post("/referrals", json=VALID, headers={"X-Actor-Id": ""})
+    assert response.status_code == 401
+    assert "X-Actor-Id" in response.json()["detail"]
