@@ -64,7 +64,9 @@ class Consumer:
         self._last_error: BaseException | None = None
 
     async def run(self) -> None:
-        await ensure_topics(self.bootstrap, self.topics + [dead_letter_topic(t) for t in self.topics])
+        await ensure_topics(
+            self.bootstrap, self.topics + [dead_letter_topic(t) for t in self.topics]
+        )
         consumer = AIOKafkaConsumer(
             bootstrap_servers=self.bootstrap,
             group_id=self.name,
@@ -105,7 +107,9 @@ class Consumer:
                 await self._dead_letter(record, self._last_error or RuntimeError("unknown"))
         await self._apply_forever(partition, [], last)
 
-    async def _apply_with_retries(self, tp: TopicPartition, items: list[Delivered], last: int) -> bool:
+    async def _apply_with_retries(
+        self, tp: TopicPartition, items: list[Delivered], last: int
+    ) -> bool:
         for attempt in range(1, self.max_attempts + 1):
             try:
                 await self._apply_forever(tp, items, last)
@@ -122,7 +126,9 @@ class Consumer:
             try:
                 return await self._apply(tp, items, last)
             except TRANSIENT as error:
-                log.warning("consumer.infrastructure_unavailable", error=repr(error), retry_in=delay)
+                log.warning(
+                    "consumer.infrastructure_unavailable", error=repr(error), retry_in=delay
+                )
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)
 
@@ -132,7 +138,9 @@ class Consumer:
             done = await conn.fetchval(
                 "SELECT kafka_offset FROM tracking WHERE consumer = $1 AND topic = $2"
                 " AND partition = $3 FOR UPDATE",
-                self.name, tp.topic, tp.partition,
+                self.name,
+                tp.topic,
+                tp.partition,
             )
             done = -1 if done is None else done
             if last <= done:
@@ -145,7 +153,10 @@ class Consumer:
                 "INSERT INTO tracking (consumer, topic, partition, kafka_offset)"
                 " VALUES ($1, $2, $3, $4) ON CONFLICT (consumer, topic, partition)"
                 " DO UPDATE SET kafka_offset = EXCLUDED.kafka_offset",
-                self.name, tp.topic, tp.partition, last,
+                self.name,
+                tp.topic,
+                tp.partition,
+                last,
             )
         self.processed += len(fresh)
 
@@ -159,7 +170,9 @@ class Consumer:
             dead_letter_topic(record.topic), value=record.value, key=record.key, headers=headers
         )
         self.dead_letters += 1
-        log.error("consumer.dead_lettered", topic=record.topic, offset=record.offset, error=repr(error))
+        log.error(
+            "consumer.dead_lettered", topic=record.topic, offset=record.offset, error=repr(error)
+        )
 
 
 async def _commit_to_kafka(consumer: AIOKafkaConsumer, tp: TopicPartition, offset: int) -> None:

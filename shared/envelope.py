@@ -60,7 +60,9 @@ class Envelope(BaseModel):
         """The public form of a domain event: only the fields its contract declares."""
         event_type = f"{service}.{type(event).__name__}"
         contract = contract_for(event_type)
-        data = contract.model_validate({name: getattr(event, name) for name in contract.model_fields})
+        data = contract.model_validate(
+            {name: getattr(event, name) for name in contract.model_fields}
+        )
         meta = Meta.model_validate(event.meta)
         return cls(
             event_id=event_id_of(event.originator_id, event.originator_version),

@@ -6,7 +6,8 @@ tailing the table never skips an event, then inserts every event (and an optiona
 position) atomically.
 """
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from uuid import UUID
@@ -16,6 +17,7 @@ from eventsourcing.application import project_aggregate
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import Mapper, StoredEvent
 
+from shared.appends import NO_TRACKING, GroupCommit, append_saves
 from shared.schema import ALREADY_PROCESSED, ensure_schema
 from shared.tracking import Position
 
@@ -46,6 +48,7 @@ class EventStore:
     def __init__(self, pool: asyncpg.Pool, mapper: Mapper):
         self.pool = pool
         self.mapper = mapper
+        self.group_commit = GroupCommit(pool)
 
     async def setup(self) -> None:
         async with self.pool.acquire() as conn:
@@ -74,21 +77,24 @@ class EventStore:
         """Append every pending event of the aggregates, or none; return notification ids.
 
         `tracking` records a consumer's position in the same transaction; `conn` joins a
-        transaction the caller has open (a consumer's, for example)."""
+        transaction the caller has open (a consumer's, for example). Other saves go through
+        the group commit."""
         pending = [event for aggregate in aggregates for event in aggregate.collect_events()]
         rows = [self._to_row(event) for event in pending]
-        track = tracking.as_args() if tracking else (None, None, None, None)
         try:
-            if conn is None:
-                async with self.pool.acquire() as conn:
-                    return await _append(conn, rows, track)
-            return await _append(conn, rows, track)
-        except asyncpg.UniqueViolationError as error:
-            raise ConcurrencyConflict(str(error.detail or error)) from error
+            if conn is not None or tracking is not None:
+                track = tracking.as_args() if tracking else NO_TRACKING
+                async with _connection(self.pool, conn) as connection:
+                    [ids] = await append_saves(connection, [rows], track)
+            else:
+                ids = await self.group_commit.append(rows)
         except asyncpg.PostgresError as error:
             if error.sqlstate == ALREADY_PROCESSED:
                 raise AlreadyProcessed(str(tracking)) from error
             raise
+        if ids is None:
+            raise ConcurrencyConflict(f"aggregate {rows[0][0]} has a version {rows[0][1]} already")
+        return ids
 
     async def notifications(self, after: int, limit: int) -> list[Notification]:
         """Events in commit order with notification id greater than `after`."""
@@ -101,7 +107,9 @@ class EventStore:
         return [Notification(r[0], self._to_event(r[1], r)) for r in rows]
 
     async def max_notification_id(self) -> int:
-        return await self.pool.fetchval("SELECT coalesce(max(notification_id), 0) FROM stored_events")
+        return await self.pool.fetchval(
+            "SELECT coalesce(max(notification_id), 0) FROM stored_events"
+        )
 
     def _to_row(self, event: Any) -> tuple[UUID, int, str, bytes]:
         stored = self.mapper.to_stored_event(event)
@@ -112,6 +120,12 @@ class EventStore:
         return self.mapper.to_domain_event(stored)
 
 
-async def _append(conn: asyncpg.Connection, rows: Sequence[tuple], track: tuple) -> list[int]:
-    records = await conn.fetch("SELECT append_events($1, $2, $3, $4, $5) AS id", rows, *track)
-    return [r["id"] for r in records]
+@asynccontextmanager
+async def _connection(
+    pool: asyncpg.Pool, conn: asyncpg.Connection | None
+) -> AsyncIterator[asyncpg.Connection]:
+    if conn is not None:
+        yield conn
+    else:
+        async with pool.acquire() as acquired:
+            yield acquired

@@ -49,7 +49,9 @@ async def ensure_topics(bootstrap: str, topics: list[str], partitions: int = PAR
             existing = set(await admin.list_topics())
             missing = [t for t in topics if t not in existing]
             if missing:
-                new = [NewTopic(t, num_partitions=partitions, replication_factor=1) for t in missing]
+                new = [
+                    NewTopic(t, num_partitions=partitions, replication_factor=1) for t in missing
+                ]
                 await admin.create_topics(new)
                 log.info("kafka.topics_created", topics=missing)
             return

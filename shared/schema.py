@@ -6,6 +6,7 @@ ALREADY_PROCESSED = "RA001"  # SQLSTATE raised when a tracking position is not n
 NOTIFY_CHANNEL = "stored_events"
 
 SCHEMA = f"""
+
 CREATE TABLE IF NOT EXISTS stored_events (
     originator_id uuid NOT NULL,
     originator_version bigint NOT NULL,
@@ -30,12 +31,6 @@ CREATE TABLE IF NOT EXISTS relay_position (
     notification_id bigint NOT NULL
 );
 
-DO $$ BEGIN
-    CREATE TYPE stored_event AS (
-        originator_id uuid, originator_version bigint, topic text, state bytea);
-EXCEPTION WHEN duplicate_object THEN NULL;
-END $$;
-
 CREATE OR REPLACE FUNCTION advance_tracking(
     t_consumer text, t_topic text, t_partition int, t_offset bigint) RETURNS void
 LANGUAGE plpgsql AS $$
@@ -50,21 +45,35 @@ BEGIN
     END IF;
 END $$;
 
+-- Appends the events of one or more saves (numbered by `saves`). A save whose events meet a
+-- stored version is skipped whole and left out of the result: the caller reports the conflict.
 -- The exclusive lock makes commit order equal notification order; readers are not blocked.
 CREATE OR REPLACE FUNCTION append_events(
-    events stored_event[], t_consumer text, t_topic text, t_partition int, t_offset bigint)
-RETURNS SETOF bigint LANGUAGE plpgsql AS $$
+    ids uuid[], versions bigint[], topics text[], states bytea[], saves int[],
+    t_consumer text, t_topic text, t_partition int, t_offset bigint)
+RETURNS TABLE (originator_id uuid, originator_version bigint, notification_id bigint)
+LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+DECLARE
+    conflicted int[];
 BEGIN
     SET LOCAL lock_timeout = '10s';
     LOCK TABLE stored_events IN EXCLUSIVE MODE;
+    SELECT coalesce(array_agg(DISTINCT b.save_no), '{{}}') INTO conflicted
+    FROM unnest(ids, versions, saves) AS b(originator_id, originator_version, save_no)
+    JOIN stored_events s USING (originator_id, originator_version);
     IF t_consumer IS NOT NULL THEN
         PERFORM advance_tracking(t_consumer, t_topic, t_partition, t_offset);
     END IF;
     NOTIFY {NOTIFY_CHANNEL};
     RETURN QUERY
-        INSERT INTO stored_events (originator_id, originator_version, topic, state)
-        SELECT e.originator_id, e.originator_version, e.topic, e.state FROM unnest(events) e
-        RETURNING notification_id;
+        INSERT INTO stored_events AS s (originator_id, originator_version, topic, state)
+        SELECT b.id, b.version, b.topic, b.state
+        FROM unnest(ids, versions, topics, states, saves) WITH ORDINALITY
+            AS b(id, version, topic, state, save_no, n)
+        WHERE NOT b.save_no = ANY(conflicted)
+        ORDER BY b.n
+        RETURNING s.originator_id, s.originator_version, s.notification_id;
 END $$;
 """
 

@@ -70,7 +70,9 @@ async def test_tailing_reader_sees_every_event_once_in_commit_order_under_concur
 
     async def write() -> None:
         for _ in range(saves_per_writer):
-            await store.save(*[new_counter(random.randint(0, 3)) for _ in range(random.randint(1, 2))])
+            await store.save(
+                *[new_counter(random.randint(0, 3)) for _ in range(random.randint(1, 2))]
+            )
 
     async def tail() -> None:
         position = 0
@@ -87,7 +89,11 @@ async def test_tailing_reader_sees_every_event_once_in_commit_order_under_concur
     done.set()
     await reader
 
-    stored = [r[0] for r in await store.pool.fetch(
-        "SELECT notification_id FROM stored_events ORDER BY notification_id")]
+    stored = [
+        r[0]
+        for r in await store.pool.fetch(
+            "SELECT notification_id FROM stored_events ORDER BY notification_id"
+        )
+    ]
     assert seen == stored
     assert len(set(seen)) == len(seen)

@@ -53,7 +53,9 @@ async def run_until(consumer: Consumer, done, seconds: float = 30) -> None:
         await asyncio.gather(task, return_exceptions=True)
 
 
-async def test_relay_publishes_every_event_in_notification_order(store: EventStore, kafka, producer):
+async def test_relay_publishes_every_event_in_notification_order(
+    store: EventStore, kafka, producer
+):
     topic = unique_topic()
     await ensure_topics(kafka, [topic], partitions=1)
     counters = [new_counter(increments=2) for _ in range(20)]
@@ -66,8 +68,10 @@ async def test_relay_publishes_every_event_in_notification_order(store: EventSto
 
     records = await read_topic(kafka, topic, 60)
     envelopes = [Envelope.from_kafka(r.value) for r in records]
-    expected = [(n.event.originator_id, n.event.originator_version)
-                for n in await store.notifications(0, 100)]
+    expected = [
+        (n.event.originator_id, n.event.originator_version)
+        for n in await store.notifications(0, 100)
+    ]
     assert [(e.originator_id, e.originator_version) for e in envelopes] == expected
     assert records[0].key == str(counters[0].id).encode()
     assert dict(records[0].headers)["event_id"] == str(envelopes[0].event_id).encode()

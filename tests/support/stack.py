@@ -25,12 +25,19 @@ class Stack:
     def start(self, service: str) -> None:
         LOGS.mkdir(parents=True, exist_ok=True)
         prefix = service.upper()
-        env = {**os.environ, f"{prefix}_PORT": str(SERVICE_PORTS[service]),
-               f"{prefix}_ENVIRONMENT": "test", f"{prefix}_LOG_FORMAT": "json"}
+        env = {
+            **os.environ,
+            f"{prefix}_PORT": str(SERVICE_PORTS[service]),
+            f"{prefix}_ENVIRONMENT": "test",
+            f"{prefix}_LOG_FORMAT": "json",
+        }
         log = open(LOGS / f"{service}.log", "ab")  # noqa: SIM115 - closed with the process
         self.processes[service] = subprocess.Popen(
-            [sys.executable, "-m", f"services.{service}"], env=env, cwd=ROOT,
-            stdout=log, stderr=subprocess.STDOUT,
+            [sys.executable, "-m", f"services.{service}"],
+            env=env,
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
 
     async def wait_ready(self, service: str, seconds: float = 60) -> None:
@@ -60,8 +67,9 @@ class Stack:
             self.stop(service)
 
 
-async def wait_for_ledger(audit: httpx.AsyncClient, event_ids: set[str], seconds: float = 60
-                          ) -> dict[str, int]:
+async def wait_for_ledger(
+    audit: httpx.AsyncClient, event_ids: set[str], seconds: float = 60
+) -> dict[str, int]:
     """Page through the ledger until every event id is there; return how often each is."""
     counts: dict[str, int] = {}
     after = -1

@@ -1,0 +1,113 @@
+"""Pipeline benchmark (issue 2): store appends beside their peers, then referrals per second
+from POST /referrals to the audit ledger, with latency percentiles. Run with `make bench`.
+
+    python bench/pipeline.py [--appends N] [--referrals N]
+"""
+
+import argparse
+import asyncio
+import os
+import sys
+import time
+from pathlib import Path
+from uuid import UUID
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import asyncpg  # noqa: E402
+import httpx  # noqa: E402
+
+from bench.appends import measure  # noqa: E402
+from shared.envelope import event_id_of  # noqa: E402
+from tests.support.stack import STAFF, Stack  # noqa: E402
+
+REFERRAL = {
+    "referral_source": "gp",
+    "referral_date": "2026-11-02",
+    "site_id": "bench",
+    "client": {"name": "Bench Example"},
+}
+
+
+def print_appends(results: dict[str, dict[int, float]]) -> None:
+    print("\n(a-c) appends per second, new aggregate with one event, same database")
+    for name, by_writers in results.items():
+        print(f"  {name:24} 1 writer {by_writers[1]:8.0f}/s   16 writers {by_writers[16]:8.0f}/s")
+    ours, peer, plain = (results[k] for k in results)
+    for w in (1, 16):
+        print(
+            f"  {w:2} writers: store / library = {ours[w] / peer[w]:.1f}x,"
+            f" store / plain inserts = {ours[w] / plain[w]:.2f}"
+        )
+
+
+async def post_referrals(count: int, concurrency: int, posted: dict[UUID, float]) -> None:
+    remaining = iter(range(count))
+    async with httpx.AsyncClient(base_url="http://127.0.0.1:18001", headers=STAFF) as client:
+
+        async def poster() -> None:
+            for _ in remaining:
+                response = await client.post("/referrals", json=REFERRAL)
+                response.raise_for_status()
+                posted[event_id_of(UUID(response.json()["case_id"]), 1)] = time.perf_counter()
+
+        await asyncio.gather(*(poster() for _ in range(concurrency)))
+
+
+async def watch_ledger(expected: int, posted: dict[UUID, float], seen: dict[UUID, float]) -> None:
+    conn = await asyncpg.connect(os.environ["AUDIT_DATABASE_URL"])
+    after = await conn.fetchval("SELECT coalesce(max(leaf_index), -1) FROM ledger_entries")
+    try:
+        while len(seen) < expected:
+            rows = await conn.fetch(
+                "SELECT leaf_index, event_id FROM ledger_entries"
+                " WHERE leaf_index > $1 ORDER BY leaf_index",
+                after,
+            )
+            now = time.perf_counter()
+            for row in rows:
+                seen.setdefault(row["event_id"], now)
+                after = row["leaf_index"]
+            await asyncio.sleep(0.02)
+    finally:
+        await conn.close()
+
+
+async def pipeline(count: int) -> None:
+    stack = Stack()
+    for service in ("intake", "audit"):
+        stack.start(service)
+    try:
+        for service in ("intake", "audit"):
+            await stack.wait_ready(service)
+        posted: dict[UUID, float] = {}
+        seen: dict[UUID, float] = {}
+        started = time.perf_counter()
+        watcher = asyncio.create_task(watch_ledger(count, posted, seen))
+        await post_referrals(count, 32, posted)
+        post_rate = count / (time.perf_counter() - started)
+        await asyncio.wait_for(watcher, timeout=300)
+        elapsed = max(seen.values()) - started
+        latencies = sorted(seen[e] - posted[e] for e in posted)
+        print(f"\n(d) {count} referrals, POST /referrals to ledger entry visible")
+        print(f"  POST rate {post_rate:.0f}/s; end to end {count / elapsed:.0f} events/s sustained")
+        print(
+            f"  latency p50 {latencies[len(latencies) // 2] * 1000:.0f} ms,"
+            f" p99 {latencies[int(len(latencies) * 0.99)] * 1000:.0f} ms,"
+            f" max {latencies[-1] * 1000:.0f} ms"
+        )
+    finally:
+        stack.stop_all()
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--appends", type=int, default=3000)
+    parser.add_argument("--referrals", type=int, default=10_000)
+    args = parser.parse_args()
+    print_appends(await measure(args.appends))
+    await pipeline(args.referrals)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
