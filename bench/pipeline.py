@@ -14,8 +14,8 @@ from uuid import UUID
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import aiohttp  # noqa: E402
 import asyncpg  # noqa: E402
-import httpx  # noqa: E402
 
 from bench.appends import measure  # noqa: E402
 from shared.envelope import event_id_of  # noqa: E402
@@ -42,23 +42,26 @@ def print_appends(results: dict[str, dict[int, float]]) -> None:
 
 
 async def post_referrals(count: int, concurrency: int, posted: dict[UUID, float]) -> None:
+    """The load of `concurrency` staff apps; aiohttp, as httpx's client cannot keep up."""
     remaining = iter(range(count))
-    async with httpx.AsyncClient(base_url="http://127.0.0.1:18001", headers=STAFF) as client:
+    async with aiohttp.ClientSession("http://127.0.0.1:18001", headers=STAFF) as session:
 
         async def poster() -> None:
             for _ in remaining:
-                response = await client.post("/referrals", json=REFERRAL)
-                response.raise_for_status()
-                posted[event_id_of(UUID(response.json()["case_id"]), 1)] = time.perf_counter()
+                async with session.post("/referrals", json=REFERRAL) as response:
+                    assert response.status == 201, await response.text()
+                    case_id = UUID((await response.json())["case_id"])
+                posted[event_id_of(case_id, 1)] = time.perf_counter()
 
         await asyncio.gather(*(poster() for _ in range(concurrency)))
 
 
-async def watch_ledger(expected: int, posted: dict[UUID, float], seen: dict[UUID, float]) -> None:
+async def watch_ledger(posted: dict[UUID, float], seen: dict[UUID, float], done) -> None:
+    """Note when each event becomes visible in the ledger, until every posted one is."""
     conn = await asyncpg.connect(os.environ["AUDIT_DATABASE_URL"])
     after = await conn.fetchval("SELECT coalesce(max(leaf_index), -1) FROM ledger_entries")
     try:
-        while len(seen) < expected:
+        while not (done.is_set() and posted.keys() <= seen.keys()):
             rows = await conn.fetch(
                 "SELECT leaf_index, event_id FROM ledger_entries"
                 " WHERE leaf_index > $1 ORDER BY leaf_index",
@@ -66,7 +69,7 @@ async def watch_ledger(expected: int, posted: dict[UUID, float], seen: dict[UUID
             )
             now = time.perf_counter()
             for row in rows:
-                seen.setdefault(row["event_id"], now)
+                seen.setdefault(UUID(str(row["event_id"])), now)
                 after = row["leaf_index"]
             await asyncio.sleep(0.02)
     finally:
@@ -83,11 +86,13 @@ async def pipeline(count: int) -> None:
         posted: dict[UUID, float] = {}
         seen: dict[UUID, float] = {}
         started = time.perf_counter()
-        watcher = asyncio.create_task(watch_ledger(count, posted, seen))
+        all_posted = asyncio.Event()
+        watcher = asyncio.create_task(watch_ledger(posted, seen, all_posted))
         await post_referrals(count, 32, posted)
         post_rate = count / (time.perf_counter() - started)
+        all_posted.set()
         await asyncio.wait_for(watcher, timeout=300)
-        elapsed = max(seen.values()) - started
+        elapsed = max(seen[e] for e in posted) - started
         latencies = sorted(seen[e] - posted[e] for e in posted)
         print(f"\n(d) {count} referrals, POST /referrals to ledger entry visible")
         print(f"  POST rate {post_rate:.0f}/s; end to end {count / elapsed:.0f} events/s sustained")
