@@ -14,12 +14,12 @@ from uuid import UUID
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import aiohttp  # noqa: E402
-import asyncpg  # noqa: E402
+import aiohttp
+import asyncpg
 
-from bench.appends import measure  # noqa: E402
-from shared.envelope import event_id_of  # noqa: E402
-from tests.support.stack import STAFF, Stack  # noqa: E402
+from bench.appends import measure
+from shared.envelope import event_id_of
+from tests.support.stack import STAFF, Stack
 
 REFERRAL = {
     "referral_source": "gp",

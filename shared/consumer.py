@@ -161,7 +161,8 @@ class Consumer:
         self.processed += len(fresh)
 
     async def _dead_letter(self, record: ConsumerRecord, error: BaseException) -> None:
-        headers = list(record.headers or []) + [
+        headers = [
+            *(record.headers or []),
             ("dlq.error", repr(error)[:2000].encode()),
             ("dlq.consumer", self.name.encode()),
             ("dlq.source", f"{record.topic}/{record.partition}/{record.offset}".encode()),
