@@ -62,6 +62,7 @@ class Consumer:
         self.processed = 0
         self.assigned = asyncio.Event()
         self._last_error: BaseException | None = None
+        self.dead_letter_producer = reliable_producer(bootstrap)
 
     async def run(self) -> None:
         await ensure_topics(
@@ -74,11 +75,9 @@ class Consumer:
             auto_offset_reset="earliest",
             max_poll_records=self.batch_size,
         )
-        producer = reliable_producer(self.bootstrap)
-        await producer.start()
+        await self.dead_letter_producer.start()
         await consumer.start()
         consumer.subscribe(self.topics, listener=_SeekToTracked(self, consumer))
-        self.dead_letter_producer = producer
         try:
             while True:
                 batches = await consumer.getmany(timeout_ms=500, max_records=self.batch_size)
@@ -87,22 +86,24 @@ class Consumer:
                     await _commit_to_kafka(consumer, partition, records[-1].offset + 1)
         finally:
             await consumer.stop()
-            await producer.stop()
+            await self.dead_letter_producer.stop()
 
     async def _process(self, partition: TopicPartition, records: list[ConsumerRecord]) -> None:
-        parsed = []
+        parsed: list[tuple[ConsumerRecord, Delivered]] = []
         for record in records:
             try:
                 envelope = Envelope.from_kafka(record.value)
             except ValueError as error:
                 await self._dead_letter(record, error)
                 continue
-            parsed.append(Delivered(envelope, record.topic, record.partition, record.offset))
+            parsed.append(
+                (record, Delivered(envelope, record.topic, record.partition, record.offset))
+            )
         last = records[-1].offset
-        if await self._apply_with_retries(partition, parsed, last):
+        if await self._apply_with_retries(partition, [item for _, item in parsed], last):
             return
         # The batch keeps failing: find the message at fault, one at a time.
-        for item, record in zip(parsed, _records_of(parsed, records), strict=True):
+        for record, item in parsed:
             if not await self._apply_with_retries(partition, [item], item.offset):
                 await self._dead_letter(record, self._last_error or RuntimeError("unknown"))
         await self._apply_forever(partition, [], last)
@@ -182,11 +183,6 @@ async def _commit_to_kafka(consumer: AIOKafkaConsumer, tp: TopicPartition, offse
         await consumer.commit({tp: offset})
     except KafkaError as error:
         log.info("consumer.kafka_commit_skipped", error=repr(error))
-
-
-def _records_of(items: list[Delivered], records: list[ConsumerRecord]) -> list[ConsumerRecord]:
-    by_offset = {record.offset: record for record in records}
-    return [by_offset[item.offset] for item in items]
 
 
 class _SeekToTracked(ConsumerRebalanceListener):
