@@ -3,18 +3,21 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import structlog
 import uvicorn
 from fastapi import FastAPI
 
+from services.intake import SERVICE, readmodel
 from services.intake.api import add_error_handlers, router
 from services.intake.application import IntakeApplication
+from services.intake.queries import IntakeQueries
 from services.intake.settings import IntakeSettings
 from shared.http import add_common_routes
 from shared.logging import configure_logging
 from shared.relay import OutboxRelay
 from shared.runtime import open_runtime
 
-SERVICE = "intake"
+log = structlog.get_logger()
 
 
 def create_app(settings: IntakeSettings) -> FastAPI:
@@ -22,8 +25,12 @@ def create_app(settings: IntakeSettings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         key = settings.cipher_key.get_secret_value() if settings.cipher_key else None
         runtime = await open_runtime(settings, cipher_key=key)
+        async with runtime.pool.acquire() as conn:
+            await readmodel.ensure_schema(conn)
+        log.info("intake.case_index_caught_up", cases=await readmodel.catch_up(runtime.store))
         app.state.runtime = runtime
         app.state.intake = IntakeApplication(runtime.store)
+        app.state.queries = IntakeQueries(runtime.store)
         app.state.relay = OutboxRelay(SERVICE, runtime.store, settings.kafka_bootstrap)
         runtime.start("relay", app.state.relay.run())
         try:

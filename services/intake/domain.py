@@ -1,30 +1,45 @@
 """The intake case: a client's journey into and out of therapy, as events.
 
-Pure domain: the standard library and eventsourcing.domain only. Event methods are
-deterministic; the application computes ids, dates and metadata before calling them.
-Every event method takes `meta`: the actor, correlation and causation ids, and the case
-and site the event belongs to (built by the application).
+Pure domain: the standard library, eventsourcing.domain and the pure intake modules only.
+Public command methods check the rules (stages.py) and compute derived values (digests,
+revision numbers, days waited); the `@event` methods only record, so replaying old events
+never meets a rule that changed since. Every command takes `meta`: the actor, correlation
+and causation ids, and the case and site (built by the application).
+
+Case is split by responsibility over its base classes: the assessment (assessment.py), the
+waiting clock (waiting.py), consents (consent.py), the IPAF and goodbye letter (clinical.py).
 """
 
 from datetime import date
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import event
 
-REFERRAL_SOURCES = ("self", "gp", "other_professional", "other")
+from services.intake import errors
+from services.intake.assessment import Assessment
+from services.intake.clinical import ClinicalRecord
+from services.intake.codes import ENDING_CODES, ending_refusal, sha256_hex
+from services.intake.consent import Consents
+from services.intake.stages import (
+    ACTIVE,
+    DISCHARGED,
+    EPISODE_OF,
+    OPEN,
+    REFERRED,
+    WAITING,
+    not_before,
+    require,
+)
+from services.intake.waiting import WaitingClock, days_waited
 
 
-class IntakeError(Exception):
-    """A command that the case's current state does not allow."""
-
-
-class Case(Aggregate):
+class Case(Assessment, WaitingClock, Consents, ClinicalRecord):
     @event("ReferralReceived")
     def __init__(
         self,
         *,
-        id: UUID,  # noqa: A002 - the library takes the aggregate's id by this name
+        id: UUID,
         referral_source: str,
         referral_date: date,
         site_id: str,
@@ -35,4 +50,132 @@ class Case(Aggregate):
         self.referral_date = referral_date
         self.site_id = site_id
         self.client = client  # personal details: stored encrypted, never published
-        self.status = "referred"
+        self.status = REFERRED
+        self.assessment: dict[str, Any] | None = None
+        self.outcome: dict[str, Any] | None = None
+        self.therapist_id: str | None = None
+        self.allocations: list[dict[str, Any]] = []
+        self.first_treatment_on: date | None = None
+        self.ending: dict[str, Any] | None = None
+        self.pauses = []
+        self.consents = {}
+        self.ipaf = []
+        self.letters = []
+        self.episode_history: list[dict[str, Any]] = []
+        self._note_episode(referral_date)
+
+    @property
+    def episode_status(self) -> str:
+        """FHIR EpisodeOfCare status: planned, waitlist, active, onhold, finished, cancelled."""
+        if self.status == DISCHARGED:
+            return "finished" if self.first_treatment_on else "cancelled"
+        return "onhold" if self.open_pause else EPISODE_OF[self.status]
+
+    @property
+    def state(self) -> str:
+        """The stage in words, for the messages of refused commands."""
+        if self.open_pause:
+            return f"{self.status} (paused since {self.open_pause.start.isoformat()})"
+        return self.status
+
+    def allocate(self, *, therapist_id: str, allocated_on: date, meta: dict) -> None:
+        """A waiting client gets a therapist: the case becomes active."""
+        require(self.status, self.state, "allocate a therapist", (WAITING,))
+        assert self.outcome is not None
+        not_before("allocated_on", allocated_on, self.outcome["assessed_on"])
+        self._therapist_allocated(therapist_id=therapist_id, allocated_on=allocated_on, meta=meta)
+
+    @event("TherapistAllocated")
+    def _therapist_allocated(self, therapist_id: str, allocated_on: date, meta: dict) -> None:
+        self.therapist_id = therapist_id
+        self.allocations.append({"therapist_id": therapist_id, "on": allocated_on})
+        self.status = ACTIVE
+        self._note_episode(allocated_on)
+
+    def reallocate(
+        self, *, therapist_id: str, reallocated_on: date, reason: str, meta: dict
+    ) -> None:
+        action = "reallocate the case"
+        require(self.status, self.state, action, (ACTIVE,))
+        if therapist_id == self.therapist_id:
+            raise errors.SameTherapist(action, f"allocated to {therapist_id} already")
+        not_before("reallocated_on", reallocated_on, self.allocations[-1]["on"])
+        self._therapist_reallocated(
+            therapist_id=therapist_id,
+            previous_therapist_id=self.therapist_id,
+            reallocated_on=reallocated_on,
+            reason=reason,
+            reason_sha256=sha256_hex(reason),
+            meta=meta,
+        )
+
+    @event("TherapistReallocated")
+    def _therapist_reallocated(
+        self,
+        therapist_id: str,
+        previous_therapist_id: str,
+        reallocated_on: date,
+        reason: str,
+        reason_sha256: str,
+        meta: dict,
+    ) -> None:
+        self.therapist_id = therapist_id
+        self.allocations.append({"therapist_id": therapist_id, "on": reallocated_on})
+
+    def record_first_treatment_attended(
+        self, *, attended_on: date, appointment_id: UUID | None, appointment_type: str, meta: dict
+    ) -> None:
+        """Stops the waiting clock. Called by staff now, and later by a policy on the
+        scheduling service's attendance events; an open pause ends that day."""
+        action = "record the first attended treatment session"
+        require(self.status, self.state, action, (ACTIVE,))
+        if self.first_treatment_on is not None:
+            on = self.first_treatment_on.isoformat()
+            raise errors.TreatmentAlreadyStarted(action, self.state, why=f"it was on {on}")
+        not_before("attended_on", attended_on, self.allocations[0]["on"])
+        self._end_open_pause(attended_on, "attended_on", meta)
+        self._first_treatment_attended(
+            attended_on=attended_on,
+            appointment_id=appointment_id,
+            appointment_type=appointment_type,
+            waited_days=days_waited(self.referral_date, attended_on, self.paused_days, None),
+            meta=meta,
+        )
+
+    @event("FirstTreatmentAttended")
+    def _first_treatment_attended(
+        self,
+        attended_on: date,
+        appointment_id: UUID | None,
+        appointment_type: str,
+        waited_days: int,
+        meta: dict,
+    ) -> None:
+        self.first_treatment_on = attended_on
+
+    def discharge(self, *, ending_code: str, discharged_on: date, meta: dict) -> None:
+        """End the case with an ending code; nothing more may happen to it."""
+        action = "discharge the case"
+        require(self.status, self.state, action, OPEN)
+        if ending_code not in ENDING_CODES:
+            raise errors.InvalidInput("ending_code", "not an NHS Talking Therapies ending code")
+        why = ending_refusal(ending_code, self.first_treatment_on is not None, self.outcome)
+        if why:
+            raise errors.EndingCodeNotApplicable(action, self.state, why=why)
+        not_before("discharged_on", discharged_on, self.first_treatment_on or self.referral_date)
+        self._end(ending_code, discharged_on, "discharged_on", meta)
+
+    def _end(self, ending_code: str, on: date, field: str, meta: dict) -> None:
+        self._end_open_pause(on, field, meta)
+        self._discharged(ending_code=ending_code, discharged_on=on, meta=meta)
+
+    @event("CaseDischarged")
+    def _discharged(self, ending_code: str, discharged_on: date, meta: dict) -> None:
+        self.ending = {"code": ending_code, "on": discharged_on}
+        self.status = DISCHARGED
+        self._note_episode(discharged_on)
+
+    def _note_episode(self, since: date) -> None:
+        status = self.episode_status
+        if not self.episode_history or self.episode_history[-1]["status"] != status:
+            self.episode_history.append({"status": status, "since": since})

@@ -1,4 +1,7 @@
-from pydantic import SecretStr, model_validator
+import base64
+import binascii
+
+from pydantic import SecretStr, field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from shared.settings import ServiceSettings
@@ -10,6 +13,19 @@ class IntakeSettings(ServiceSettings):
     port: int = 8001
     # base64 of a 32-byte AES key; personal details are encrypted at rest with it.
     cipher_key: SecretStr | None = None
+
+    @field_validator("cipher_key")
+    @classmethod
+    def an_aes_key(cls, key: SecretStr | None) -> SecretStr | None:
+        if key is None:
+            return None
+        try:
+            size = len(base64.b64decode(key.get_secret_value(), validate=True))
+        except (binascii.Error, ValueError):
+            size = 0
+        if size not in (16, 24, 32):
+            raise ValueError("the cipher key must be base64 of a 16, 24 or 32 byte key")
+        return key
 
     @model_validator(mode="after")
     def production_needs_a_key(self) -> "IntakeSettings":

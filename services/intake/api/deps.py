@@ -1,0 +1,20 @@
+"""What routes depend on: the application (commands) and the queries of this process."""
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from services.intake.application import IntakeApplication
+from services.intake.queries import IntakeQueries
+
+
+def application(request: Request) -> IntakeApplication:
+    return request.app.state.intake
+
+
+def queries(request: Request) -> IntakeQueries:
+    return request.app.state.queries
+
+
+Intake = Annotated[IntakeApplication, Depends(application)]
+Queries = Annotated[IntakeQueries, Depends(queries)]

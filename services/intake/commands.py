@@ -1,0 +1,59 @@
+"""What every intake command needs: typed gets, saves that keep the case index current,
+event metadata.
+
+A save appends the events through the store's group commit, then writes the case's row of
+the case index (readmodel.py) before the command returns, so a staff app reads its writes.
+Concurrent commands on one case: the first save wins, the other raises ConcurrencyConflict
+and changes nothing.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, TypeVar
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from services.intake import readmodel
+from shared.envelope import Meta
+from shared.eventstore import AggregateNotFound, EventStore
+
+A = TypeVar("A", bound=Aggregate)
+
+
+@dataclass(frozen=True)
+class ClientDetails:
+    name: str
+    phone: str | None = None
+    email: str | None = None
+    address: str | None = None
+    date_of_birth: date | None = None
+    nhs_number: str | None = None
+
+    def plain(self) -> dict[str, Any]:
+        return {k: v for k, v in vars(self).items() if v is not None}
+
+
+async def get_typed(store: EventStore, kind: type[A], aggregate_id: UUID) -> A:
+    """The aggregate, if it is a `kind`: a case id is not an enquiry's, and so on."""
+    aggregate = await store.get(aggregate_id)
+    if not isinstance(aggregate, kind):
+        raise AggregateNotFound(aggregate_id)
+    return aggregate
+
+
+class Commands:
+    def __init__(self, store: EventStore, index: readmodel.CaseIndex | None = None):
+        self.store = store
+        self.index = index or readmodel.CaseIndex(store.pool)
+
+    async def _get(self, kind: type[A], aggregate_id: UUID) -> A:
+        return await get_typed(self.store, kind, aggregate_id)
+
+    async def _save(self, *aggregates: Aggregate) -> None:
+        await self.store.save(*aggregates)
+        await self.index.write(aggregates)
+
+    @staticmethod
+    def _meta(meta: Meta, case_id: UUID | None, site_id: str | None) -> dict[str, Any]:
+        return meta.model_copy(update={"case_id": case_id, "site_id": site_id}).for_event()

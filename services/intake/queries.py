@@ -1,0 +1,94 @@
+"""Queries of the intake service for staff apps: a case's state and timeline (from its
+events), a site's waiting list and a therapist's caseload (from the case index, which is
+written with the events, so never behind them)."""
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import StoredEvent
+
+from services.intake import SERVICE, readmodel
+from services.intake.commands import get_typed
+from services.intake.data_requests import DataSubjectRequest
+from services.intake.domain import Case
+from services.intake.enquiry import Enquiry
+from services.intake.templates import DocumentTemplate, template_id
+from services.intake.waiting import breaches, days_waited
+from shared.envelope import Envelope
+from shared.eventstore import AggregateNotFound, EventStore
+
+
+class IntakeQueries:
+    def __init__(self, store: EventStore, today: Callable[[], date] = date.today):
+        self.store = store
+        self.today = today
+
+    async def case(self, case_id: UUID) -> Case:
+        return await get_typed(self.store, Case, case_id)
+
+    async def enquiry(self, enquiry_id: UUID) -> Enquiry:
+        return await get_typed(self.store, Enquiry, enquiry_id)
+
+    async def template(self, kind: str) -> DocumentTemplate:
+        return await get_typed(self.store, DocumentTemplate, template_id(kind))
+
+    async def data_request(self, case_id: UUID, request_id: UUID) -> DataSubjectRequest:
+        request = await get_typed(self.store, DataSubjectRequest, request_id)
+        if request.case_id != case_id:
+            raise AggregateNotFound(request_id)
+        return request
+
+    async def timeline(self, case_id: UUID) -> list[dict[str, Any]]:
+        """Every event of the case in order, in its public form (what Kafka carries)."""
+        events = await self._events(case_id)
+        if not events or not isinstance(events[0], Case.ReferralReceived):
+            raise AggregateNotFound(case_id)
+        timeline = []
+        for event in events:
+            envelope = Envelope.of(SERVICE, event)
+            timeline.append(
+                {"version": envelope.originator_version}
+                | envelope.model_dump(include={"type", "occurred_at", "actor", "data"})
+            )
+        return timeline
+
+    async def waiting_list(self, site_id: str, past_weeks: int | None = None) -> list[dict]:
+        """Clients of the site whose waiting clock runs, oldest referral first; with
+        `past_weeks`, only those who have waited longer."""
+        today = self.today()
+        entries = [
+            _waiting_entry(r, today) for r in await readmodel.waiting(self.store.pool, site_id)
+        ]
+        if past_weeks is None:
+            return entries
+        return [e for e in entries if e["waited_days"] > past_weeks * 7]
+
+    async def caseload(self, therapist_id: str) -> list[dict[str, Any]]:
+        rows = await readmodel.caseload(self.store.pool, therapist_id)
+        keys = ("case_id", "site_id", "episode_status", "referral_date", "allocated_on")
+        return [{k: r[k] for k in (*keys, "first_treatment_on")} for r in rows]
+
+    async def _events(self, aggregate_id: UUID) -> list[Any]:
+        rows = await self.store.pool.fetch(
+            "SELECT originator_version, topic, state FROM stored_events"
+            " WHERE originator_id = $1 ORDER BY originator_version",
+            aggregate_id,
+        )
+        return [self.store.mapper.to_domain_event(StoredEvent(aggregate_id, *row)) for row in rows]
+
+
+def _waiting_entry(row: Any, today: date) -> dict[str, Any]:
+    waited = days_waited(row["referral_date"], today, row["paused_days"], row["paused_since"])
+    return {
+        "case_id": row["case_id"],
+        "status": row["status"],
+        "episode_status": row["episode_status"],
+        "referral_date": row["referral_date"],
+        "therapist_id": row["therapist_id"],
+        "paused_since": row["paused_since"],
+        "waited_days": waited,
+        "waited_weeks": waited // 7,
+        **breaches(waited),
+    }

@@ -1,0 +1,153 @@
+"""The case index: one row per case (ids, codes and dates only; personal details stay in the
+encrypted events), for the staff queries that span cases: a site's waiting list and a
+therapist's caseload.
+
+Every command writes its case's row after saving the events and before it returns, so staff
+read their own writes. Rows of concurrent commands are written together, one statement per
+batch, as the store's group commit does for events; a row only ever replaces an older
+version of its case. The rows derive from the events: `catch_up`, run at start-up, rebuilds
+any that are missing or behind (a crash between a save and its row, a new index).
+"""
+
+import asyncio
+from collections.abc import Iterable
+from typing import Any
+
+import asyncpg
+from eventsourcing.utils import get_topic
+
+from services.intake.domain import Case
+from shared.eventstore import EventStore
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS intake_case_index (
+    case_id uuid PRIMARY KEY,
+    version bigint NOT NULL,
+    site_id text NOT NULL,
+    status text NOT NULL,
+    episode_status text NOT NULL,
+    referral_date date NOT NULL,
+    therapist_id text,
+    allocated_on date,
+    first_treatment_on date,
+    paused_days int NOT NULL,
+    paused_since date
+);
+CREATE INDEX IF NOT EXISTS intake_case_index_waiting ON intake_case_index (site_id, referral_date)
+    WHERE first_treatment_on IS NULL AND status <> 'discharged';
+CREATE INDEX IF NOT EXISTS intake_case_index_caseload ON intake_case_index (therapist_id)
+    WHERE status = 'active';
+"""
+COLUMNS = (
+    "case_id, version, site_id, status, episode_status, referral_date, therapist_id,"
+    " allocated_on, first_treatment_on, paused_days, paused_since"
+)
+TYPES = ("uuid", "bigint", "text", "text", "text", "date", "text", "date", "date", "int", "date")
+UPSERT = f"""
+INSERT INTO intake_case_index AS i ({COLUMNS})
+SELECT * FROM unnest({", ".join(f"${n}::{t}[]" for n, t in enumerate(TYPES, 1))})
+ON CONFLICT (case_id) DO UPDATE SET ({COLUMNS}) = ROW(EXCLUDED.*)
+WHERE i.version < EXCLUDED.version
+"""
+Row = tuple[Any, ...]
+
+
+async def ensure_schema(conn: asyncpg.Connection) -> None:
+    async with conn.transaction():
+        await conn.execute("SELECT pg_advisory_xact_lock(4243)")
+        await conn.execute(SCHEMA)
+
+
+def row_of(case: Case) -> Row:
+    current = case.allocations[-1]["on"] if case.allocations else None  # to this therapist
+    paused_since = case.open_pause.start if case.open_pause else None
+    return (
+        case.id,
+        case.version,
+        case.site_id,
+        case.status,
+        case.episode_status,
+        case.referral_date,
+        case.therapist_id,
+        current,
+        case.first_treatment_on,
+        case.paused_days,
+        paused_since,
+    )
+
+
+async def upsert(pool: asyncpg.Pool, rows: Iterable[Row]) -> None:
+    latest: dict[Any, Row] = {}
+    for row in rows:  # one row per case in a statement: the newest version
+        if row[0] not in latest or latest[row[0]][1] < row[1]:
+            latest[row[0]] = row
+    if latest:
+        await pool.execute(UPSERT, *[list(column) for column in zip(*latest.values(), strict=True)])
+
+
+class CaseIndex:
+    """Writes the rows of concurrent commands together; each command awaits its own."""
+
+    def __init__(self, pool: asyncpg.Pool):
+        self.pool = pool
+        self._waiting: list[tuple[list[Row], asyncio.Future[None]]] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    async def write(self, aggregates: Iterable[Any]) -> None:
+        rows = [row_of(a) for a in aggregates if isinstance(a, Case)]
+        if not rows:
+            return
+        future = asyncio.get_running_loop().create_future()
+        self._waiting.append((rows, future))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_waiting())
+        await future
+
+    async def _write_waiting(self) -> None:
+        while self._waiting:
+            batch, self._waiting = self._waiting, []
+            try:
+                await upsert(self.pool, [row for rows, _ in batch for row in rows])
+            except Exception as error:
+                _settle(batch, error)
+            else:
+                _settle(batch, None)
+
+
+def _settle(batch: list[tuple[list[Row], asyncio.Future[None]]], error: Exception | None) -> None:
+    for _, future in batch:
+        if not future.done():
+            future.set_exception(error) if error else future.set_result(None)
+
+
+async def catch_up(store: EventStore) -> int:
+    """Index every case whose row is missing or older than its events; return how many."""
+    behind = await store.pool.fetch(
+        "SELECT s.originator_id FROM stored_events s"
+        " LEFT JOIN intake_case_index i ON i.case_id = s.originator_id"
+        " WHERE s.originator_id IN (SELECT originator_id FROM stored_events WHERE topic = $1)"
+        " GROUP BY s.originator_id, i.version"
+        " HAVING max(s.originator_version) > coalesce(i.version, 0)",
+        get_topic(Case.ReferralReceived),
+    )
+    for record in behind:
+        await upsert(store.pool, [row_of(await store.get(record["originator_id"]))])
+    return len(behind)
+
+
+async def waiting(pool: asyncpg.Pool, site_id: str) -> list[asyncpg.Record]:
+    """Open cases of the site whose waiting clock runs, oldest referral first."""
+    return await pool.fetch(
+        f"SELECT {COLUMNS} FROM intake_case_index"
+        " WHERE site_id = $1 AND first_treatment_on IS NULL AND status <> 'discharged'"
+        " ORDER BY referral_date, case_id",
+        site_id,
+    )
+
+
+async def caseload(pool: asyncpg.Pool, therapist_id: str) -> list[asyncpg.Record]:
+    return await pool.fetch(
+        f"SELECT {COLUMNS} FROM intake_case_index"
+        " WHERE therapist_id = $1 AND status = 'active' ORDER BY allocated_on, case_id",
+        therapist_id,
+    )
