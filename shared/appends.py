@@ -1,5 +1,6 @@
 """Appending saves to the event store: one round trip for one or many saves, and a group
-commit that gathers the saves of concurrent commands into one transaction.
+commit that gathers the saves of concurrent commands into one transaction. A service's
+projection (a read-model table) is written in that same transaction.
 
 Why group: the exclusive table lock that keeps notification order equal to commit order
 also serialises commits, so each save would wait for its own WAL flush. Gathering the saves
@@ -7,20 +8,37 @@ that arrive while one transaction commits lets a single flush serve them all, an
 lock's guarantee (the property test in tests/integration/test_event_store.py holds)."""
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
 from uuid import UUID
 
 import asyncpg
 
 Row = tuple[UUID, int, str, bytes]  # originator_id, originator_version, topic, state
 NO_TRACKING = (None, None, None, None)
+# Writes read-model rows of the aggregates just saved, inside the save's transaction.
+Projection = Callable[[asyncpg.Connection, Sequence[Any]], Awaitable[None]]
+
+
+class Save:
+    """The stored rows of one save, with its aggregates for the projection."""
+
+    def __init__(self, rows: Sequence[Row], aggregates: Sequence[Any]):
+        self.rows = rows
+        self.aggregates = aggregates
+        self.keys = {(row[0], row[1]) for row in rows}
 
 
 async def append_saves(
-    conn: asyncpg.Connection, saves: Sequence[Sequence[Row]], tracking: tuple = NO_TRACKING
+    conn: asyncpg.Connection,
+    saves: Sequence[Save],
+    projection: Projection | None = None,
+    tracking: tuple = NO_TRACKING,
 ) -> list[list[int] | None]:
-    """Per save: its notification ids, or None where a version was already stored."""
-    rows = [(row, number) for number, save in enumerate(saves) for row in save]
+    """Per save: its notification ids, or None where a version was already stored.
+
+    With a projection, the caller must hold a transaction open on `conn`."""
+    rows = [(row, number) for number, save in enumerate(saves) for row in save.rows]
     columns = list(zip(*[row for row, _ in rows], strict=True)) or [[], [], [], []]
     stored = await conn.fetch(
         "SELECT * FROM append_events($1::uuid[], $2::bigint[], $3::text[], $4::bytea[],"
@@ -30,25 +48,32 @@ async def append_saves(
         *tracking,
     )
     ids = {(r["originator_id"], r["originator_version"]): r["notification_id"] for r in stored}
-    return [_ids_of(save, ids) for save in saves]
+    results = [_ids_of(save.rows, ids) for save in saves]
+    if projection is not None:
+        saved = [
+            a for save, ids in zip(saves, results, strict=True) if ids for a in save.aggregates
+        ]
+        await projection(conn, saved)
+    return results
 
 
-def _ids_of(save: Sequence[Row], ids: dict[tuple[UUID, int], int]) -> list[int] | None:
-    if save and (save[0][0], save[0][1]) not in ids:
+def _ids_of(rows: Sequence[Row], ids: dict[tuple[UUID, int], int]) -> list[int] | None:
+    if rows and (rows[0][0], rows[0][1]) not in ids:
         return None
-    return [ids[(row[0], row[1])] for row in save]
+    return [ids[(row[0], row[1])] for row in rows]
 
 
 class GroupCommit:
     """One transaction at a time per process; saves that arrive meanwhile share the next."""
 
-    def __init__(self, pool: asyncpg.Pool, max_saves: int = 256):
+    def __init__(self, pool: asyncpg.Pool, projection: Projection | None, max_saves: int = 256):
         self.pool = pool
+        self.projection = projection
         self.max_saves = max_saves
-        self._waiting: list[tuple[Sequence[Row], asyncio.Future]] = []
+        self._waiting: list[tuple[Save, asyncio.Future]] = []
         self._flusher: asyncio.Task | None = None
 
-    async def append(self, save: Sequence[Row]) -> list[int] | None:
+    async def append(self, save: Save) -> list[int] | None:
         future = asyncio.get_running_loop().create_future()
         self._waiting.append((save, future))
         if self._flusher is None or self._flusher.done():
@@ -59,8 +84,7 @@ class GroupCommit:
         while self._waiting:
             batch = self._take_batch()
             try:
-                async with self.pool.acquire() as conn:
-                    results = await append_saves(conn, [save for save, _ in batch])
+                results = await self._commit([save for save, _ in batch])
             except BaseException as error:
                 for _, future in batch:
                     if not future.done():
@@ -72,15 +96,21 @@ class GroupCommit:
                 if not future.done():
                     future.set_result(result)
 
-    def _take_batch(self) -> list[tuple[Sequence[Row], asyncio.Future]]:
+    async def _commit(self, saves: list[Save]) -> list[list[int] | None]:
+        async with self.pool.acquire() as conn:
+            if self.projection is None:  # one statement: one round trip, no BEGIN/COMMIT
+                return await append_saves(conn, saves)
+            async with conn.transaction():
+                return await append_saves(conn, saves, self.projection)
+
+    def _take_batch(self) -> list[tuple[Save, asyncio.Future]]:
         """The next saves, leaving for later any that writes a version another already does:
         in the database, after the first commits, it then meets its conflict."""
         batch, keys, later = [], set(), []
         for save, future in self._waiting:
-            save_keys = {(row[0], row[1]) for row in save}
-            if len(batch) < self.max_saves and not keys & save_keys:
+            if len(batch) < self.max_saves and not keys & save.keys:
                 batch.append((save, future))
-                keys |= save_keys
+                keys |= save.keys
             else:
                 later.append((save, future))
         self._waiting = later

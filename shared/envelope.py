@@ -79,8 +79,9 @@ class Envelope(BaseModel):
             data=data.model_dump(mode="json"),
         )
 
-    def kafka_key(self) -> bytes | None:
-        return str(self.case_id).encode() if self.case_id else None
+    def kafka_key(self) -> bytes:
+        """The case keeps its events in order; an event of no case (a template) its aggregate."""
+        return str(self.case_id or self.originator_id).encode()
 
     def kafka_value(self) -> bytes:
         return self.model_dump_json().encode()

@@ -6,8 +6,6 @@ tailing the table never skips an event, then inserts every event (and an optiona
 position) atomically.
 """
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from uuid import UUID
@@ -17,7 +15,7 @@ from eventsourcing.application import project_aggregate
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import Mapper, StoredEvent
 
-from shared.appends import NO_TRACKING, GroupCommit, append_saves
+from shared.appends import NO_TRACKING, GroupCommit, Projection, Save, append_saves
 from shared.schema import ALREADY_PROCESSED, ensure_schema
 from shared.tracking import Position
 
@@ -45,10 +43,12 @@ class Notification:
 
 
 class EventStore:
-    def __init__(self, pool: asyncpg.Pool, mapper: Mapper):
+    def __init__(self, pool: asyncpg.Pool, mapper: Mapper, projection: Projection | None = None):
+        """`projection` writes a service's read-model rows in the transaction of each save."""
         self.pool = pool
         self.mapper = mapper
-        self.group_commit = GroupCommit(pool)
+        self.projection = projection
+        self.group_commit = GroupCommit(pool, projection)
 
     async def setup(self) -> None:
         async with self.pool.acquire() as conn:
@@ -56,17 +56,20 @@ class EventStore:
 
     async def get(self, aggregate_id: UUID, version: int | None = None) -> Any:
         """The aggregate rebuilt from its events, optionally as it was at `version`."""
+        aggregate = project_aggregate(None, await self.events(aggregate_id, version))
+        if aggregate is None:
+            raise AggregateNotFound(aggregate_id)
+        return aggregate
+
+    async def events(self, aggregate_id: UUID, version: int | None = None) -> list[Any]:
+        """The aggregate's domain events in order, decrypted and upcast, up to `version`."""
         rows = await self.pool.fetch(
             "SELECT originator_version, topic, state FROM stored_events"
             " WHERE originator_id = $1 AND originator_version <= $2 ORDER BY originator_version",
             aggregate_id,
             version or 2**62,
         )
-        events = [self._to_event(aggregate_id, row) for row in rows]
-        aggregate = project_aggregate(None, events)
-        if aggregate is None:
-            raise AggregateNotFound(aggregate_id)
-        return aggregate
+        return [self._to_event(aggregate_id, row) for row in rows]
 
     async def save(
         self,
@@ -80,21 +83,31 @@ class EventStore:
         transaction the caller has open (a consumer's, for example). Other saves go through
         the group commit."""
         pending = [event for aggregate in aggregates for event in aggregate.collect_events()]
-        rows = [self._to_row(event) for event in pending]
+        save = Save([self._to_row(event) for event in pending], aggregates)
         try:
             if conn is not None or tracking is not None:
-                track = tracking.as_args() if tracking else NO_TRACKING
-                async with _connection(self.pool, conn) as connection:
-                    [ids] = await append_saves(connection, [rows], track)
+                ids = await self._append_in_transaction(save, tracking, conn)
             else:
-                ids = await self.group_commit.append(rows)
+                ids = await self.group_commit.append(save)
         except asyncpg.PostgresError as error:
             if error.sqlstate == ALREADY_PROCESSED:
                 raise AlreadyProcessed(str(tracking)) from error
             raise
         if ids is None:
-            raise ConcurrencyConflict(f"aggregate {rows[0][0]} has a version {rows[0][1]} already")
+            first = save.rows[0]
+            raise ConcurrencyConflict(f"aggregate {first[0]} has a version {first[1]} already")
         return ids
+
+    async def _append_in_transaction(
+        self, save: Save, tracking: Position | None, conn: asyncpg.Connection | None
+    ) -> list[int] | None:
+        track = tracking.as_args() if tracking else NO_TRACKING
+        if conn is not None:  # the caller's transaction
+            [ids] = await append_saves(conn, [save], self.projection, track)
+            return ids
+        async with self.pool.acquire() as acquired, acquired.transaction():
+            [ids] = await append_saves(acquired, [save], self.projection, track)
+            return ids
 
     async def notifications(self, after: int, limit: int) -> list[Notification]:
         """Events in commit order with notification id greater than `after`."""
@@ -118,14 +131,3 @@ class EventStore:
     def _to_event(self, originator_id: UUID, row: asyncpg.Record) -> Any:
         stored = StoredEvent(originator_id, row["originator_version"], row["topic"], row["state"])
         return self.mapper.to_domain_event(stored)
-
-
-@asynccontextmanager
-async def _connection(
-    pool: asyncpg.Pool, conn: asyncpg.Connection | None
-) -> AsyncIterator[asyncpg.Connection]:
-    if conn is not None:
-        yield conn
-    else:
-        async with pool.acquire() as acquired:
-            yield acquired

@@ -8,6 +8,7 @@ from typing import Any
 import asyncpg
 import structlog
 
+from shared.appends import Projection
 from shared.eventstore import EventStore
 from shared.mapping import build_mapper
 from shared.schema import ensure_schema
@@ -44,13 +45,15 @@ class Runtime:
         await self.pool.close()
 
 
-async def open_runtime(settings: ServiceSettings, cipher_key: str | None = None) -> Runtime:
+async def open_runtime(
+    settings: ServiceSettings, cipher_key: str | None = None, projection: Projection | None = None
+) -> Runtime:
     pool = await asyncpg.create_pool(
         settings.database_url, min_size=2, max_size=settings.database_pool_size
     )
     async with pool.acquire() as conn:
         await ensure_schema(conn)
-    return Runtime(settings, pool, EventStore(pool, build_mapper(cipher_key)))
+    return Runtime(settings, pool, EventStore(pool, build_mapper(cipher_key), projection))
 
 
 def _log_if_failed(task: asyncio.Task[None]) -> None:

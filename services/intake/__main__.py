@@ -24,7 +24,7 @@ def create_app(settings: IntakeSettings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         key = settings.cipher_key.get_secret_value() if settings.cipher_key else None
-        runtime = await open_runtime(settings, cipher_key=key)
+        runtime = await open_runtime(settings, cipher_key=key, projection=readmodel.project)
         async with runtime.pool.acquire() as conn:
             await readmodel.ensure_schema(conn)
         log.info("intake.case_index_caught_up", cases=await readmodel.catch_up(runtime.store))

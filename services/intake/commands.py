@@ -1,8 +1,8 @@
 """What every intake command needs: typed gets, saves that keep the case index current,
 event metadata.
 
-A save appends the events through the store's group commit, then writes the case's row of
-the case index (readmodel.py) before the command returns, so a staff app reads its writes.
+A save appends the events through the store's group commit, which writes the case's row of
+the case index (readmodel.project) in the same transaction, so a staff app reads its writes.
 Concurrent commands on one case: the first save wins, the other raises ConcurrencyConflict
 and changes nothing.
 """
@@ -14,7 +14,6 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from services.intake import readmodel
 from shared.envelope import Meta
 from shared.eventstore import AggregateNotFound, EventStore
 
@@ -43,16 +42,14 @@ async def get_typed(store: EventStore, kind: type[A], aggregate_id: UUID) -> A:
 
 
 class Commands:
-    def __init__(self, store: EventStore, index: readmodel.CaseIndex | None = None):
+    def __init__(self, store: EventStore):
         self.store = store
-        self.index = index or readmodel.CaseIndex(store.pool)
 
     async def _get(self, kind: type[A], aggregate_id: UUID) -> A:
         return await get_typed(self.store, kind, aggregate_id)
 
     async def _save(self, *aggregates: Aggregate) -> None:
         await self.store.save(*aggregates)
-        await self.index.write(aggregates)
 
     @staticmethod
     def _meta(meta: Meta, case_id: UUID | None, site_id: str | None) -> dict[str, Any]:

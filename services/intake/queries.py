@@ -7,8 +7,6 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
-
 from services.intake import SERVICE, readmodel
 from services.intake.commands import get_typed
 from services.intake.data_requests import DataSubjectRequest
@@ -42,7 +40,7 @@ class IntakeQueries:
 
     async def timeline(self, case_id: UUID) -> list[dict[str, Any]]:
         """Every event of the case in order, in its public form (what Kafka carries)."""
-        events = await self._events(case_id)
+        events = await self.store.events(case_id)
         if not events or not isinstance(events[0], Case.ReferralReceived):
             raise AggregateNotFound(case_id)
         timeline = []
@@ -69,14 +67,6 @@ class IntakeQueries:
         rows = await readmodel.caseload(self.store.pool, therapist_id)
         keys = ("case_id", "site_id", "episode_status", "referral_date", "allocated_on")
         return [{k: r[k] for k in (*keys, "first_treatment_on")} for r in rows]
-
-    async def _events(self, aggregate_id: UUID) -> list[Any]:
-        rows = await self.store.pool.fetch(
-            "SELECT originator_version, topic, state FROM stored_events"
-            " WHERE originator_id = $1 ORDER BY originator_version",
-            aggregate_id,
-        )
-        return [self.store.mapper.to_domain_event(StoredEvent(aggregate_id, *row)) for row in rows]
 
 
 def _waiting_entry(row: Any, today: date) -> dict[str, Any]:

@@ -2,15 +2,13 @@
 encrypted events), for the staff queries that span cases: a site's waiting list and a
 therapist's caseload.
 
-Every command writes its case's row after saving the events and before it returns, so staff
-read their own writes. Rows of concurrent commands are written together, one statement per
-batch, as the store's group commit does for events; a row only ever replaces an older
-version of its case. The rows derive from the events: `catch_up`, run at start-up, rebuilds
-any that are missing or behind (a crash between a save and its row, a new index).
+`project` is the event store's projection: the rows of the cases a save changed are written
+in the same transaction as their events (one statement per group commit), so staff read
+their own writes and the index is never behind. A row only ever replaces an older version of
+its case. `catch_up`, run at start-up, indexes cases saved before the index existed.
 """
 
-import asyncio
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import asyncpg
@@ -76,48 +74,17 @@ def row_of(case: Case) -> Row:
     )
 
 
-async def upsert(pool: asyncpg.Pool, rows: Iterable[Row]) -> None:
+async def project(conn: asyncpg.Connection, aggregates: Sequence[Any]) -> None:
+    await upsert(conn, [row_of(a) for a in aggregates if isinstance(a, Case)])
+
+
+async def upsert(conn: asyncpg.Connection | asyncpg.Pool, rows: Iterable[Row]) -> None:
     latest: dict[Any, Row] = {}
     for row in rows:  # one row per case in a statement: the newest version
         if row[0] not in latest or latest[row[0]][1] < row[1]:
             latest[row[0]] = row
     if latest:
-        await pool.execute(UPSERT, *[list(column) for column in zip(*latest.values(), strict=True)])
-
-
-class CaseIndex:
-    """Writes the rows of concurrent commands together; each command awaits its own."""
-
-    def __init__(self, pool: asyncpg.Pool):
-        self.pool = pool
-        self._waiting: list[tuple[list[Row], asyncio.Future[None]]] = []
-        self._writer: asyncio.Task[None] | None = None
-
-    async def write(self, aggregates: Iterable[Any]) -> None:
-        rows = [row_of(a) for a in aggregates if isinstance(a, Case)]
-        if not rows:
-            return
-        future = asyncio.get_running_loop().create_future()
-        self._waiting.append((rows, future))
-        if self._writer is None or self._writer.done():
-            self._writer = asyncio.create_task(self._write_waiting())
-        await future
-
-    async def _write_waiting(self) -> None:
-        while self._waiting:
-            batch, self._waiting = self._waiting, []
-            try:
-                await upsert(self.pool, [row for rows, _ in batch for row in rows])
-            except Exception as error:
-                _settle(batch, error)
-            else:
-                _settle(batch, None)
-
-
-def _settle(batch: list[tuple[list[Row], asyncio.Future[None]]], error: Exception | None) -> None:
-    for _, future in batch:
-        if not future.done():
-            future.set_exception(error) if error else future.set_result(None)
+        await conn.execute(UPSERT, *[list(column) for column in zip(*latest.values(), strict=True)])
 
 
 async def catch_up(store: EventStore) -> int:

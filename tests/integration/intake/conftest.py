@@ -14,9 +14,10 @@ TODAY = date(2026, 6, 1)
 
 @pytest.fixture
 async def intake_store(store: EventStore) -> EventStore:
+    """The store as the intake service builds it: with the case index as its projection."""
     async with store.pool.acquire() as conn:
         await readmodel.ensure_schema(conn)
-    return store
+    return EventStore(store.pool, store.mapper, projection=readmodel.project)
 
 
 @pytest.fixture

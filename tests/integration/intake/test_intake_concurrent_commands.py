@@ -23,7 +23,7 @@ class LoadTogetherStore(EventStore):
     """Every command loads the case before any of them saves: the race at its sharpest."""
 
     def __init__(self, store: EventStore, clients: int):
-        super().__init__(store.pool, store.mapper)
+        super().__init__(store.pool, store.mapper, store.projection)
         self.barrier = asyncio.Barrier(clients)
 
     async def get(self, aggregate_id, version=None):

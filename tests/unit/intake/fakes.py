@@ -9,13 +9,12 @@ from eventsourcing.application import project_aggregate
 from eventsourcing.domain import Aggregate
 
 from services.intake.application import IntakeApplication
-from services.intake.readmodel import CaseIndex
 from shared.eventstore import AggregateNotFound, ConcurrencyConflict
 
 
 class InMemoryIntake(IntakeApplication):
     def __init__(self) -> None:
-        super().__init__(store=None, index=CaseIndex(pool=None))  # type: ignore[arg-type]
+        super().__init__(store=None)  # type: ignore[arg-type]
         self.events: dict[UUID, list[Any]] = {}
 
     async def _get(self, kind: type[Aggregate], aggregate_id: UUID) -> Any:
