@@ -25,12 +25,12 @@ import asyncpg
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from services.audit import entries, ledger, proofs  # noqa: E402
-from services.audit.merkle import CompactRange  # noqa: E402
-from services.audit.schema import ensure_audit_schema  # noqa: E402
-from services.audit.verifier import leaf_hash  # noqa: E402
-from shared.consumer import Delivered  # noqa: E402
-from shared.envelope import Actor, Envelope, event_id_of  # noqa: E402
+from services.audit import entries, ledger, proofs
+from services.audit.merkle import CompactRange
+from services.audit.schema import ensure_audit_schema
+from services.audit.verifier import leaf_hash
+from shared.consumer import Delivered
+from shared.envelope import Actor, Envelope, event_id_of
 
 ACTOR = Actor(id="staff-bench", role="intake_worker")
 TYPES = ["intake.ReferralReceived", "intake.AssessmentBooked", "gateway.CaseViewed"]
@@ -42,7 +42,7 @@ def batch_of(start: int, size: int) -> list[Delivered]:
     for n in range(start, start + size):
         case_id = uuid.UUID(int=n // 8 + 1)
         version = n % 8 + 1
-        envelope = Envelope(
+        envelope = Envelope.model_construct(  # valid by construction; skip the checks
             event_id=event_id_of(case_id, version), type=TYPES[n % 3], schema_version=1,
             case_id=case_id, site_id="north", originator_id=case_id, originator_version=version,
             occurred_at=datetime.now(UTC), actor=ACTOR, correlation_id=str(uuid.uuid4()),
@@ -81,6 +81,8 @@ async def load(pool: asyncpg.Pool, leaves: int, batch: int, clock: Clock) -> Non
         async with pool.acquire() as conn, conn.transaction():
             await ledger.append(conn, items)
         clock.add("ledger append", started)
+        if start >= leaves * 9 // 10:
+            clock.add("ledger append, last tenth", started)
         if start // batch % 200 == 0:
             print(f"  {start + len(items):>9,} leaves", file=sys.stderr)
     assert await proofs.root_at(pool, leaves) == tree.root(), "stored tree differs"
@@ -157,12 +159,12 @@ def report(args: argparse.Namespace, clock: Clock, proof_lines: list[str]) -> No
     n, spent = args.leaves, clock.spent
     append_rate = n / spent["ledger append"]
     print(f"\nAudit ledger, {n:,} leaves, batches of {args.batch}, {os.cpu_count()} cores")
+    tenth = n - -(-(n * 9 // 10) // args.batch) * args.batch  # leaves of the batches timed
     for name, seconds in spent.items():
-        print(f"{name:<34} {seconds:8.2f} s   {n / seconds:>12,.0f} leaves/s")
-    print(
-        f"ledger append vs plain SHA-256      {spent['ledger append'] / spent['plain SHA-256']:8.1f}x"
-        " the time"
-    )
+        count = tenth if name.endswith("last tenth") else n
+        print(f"{name:<34} {seconds:8.2f} s   {count / seconds:>12,.0f} leaves/s")
+    ratio = spent["ledger append"] / spent["plain SHA-256"]
+    print(f"ledger append vs plain SHA-256     {ratio:8.1f}x the time")
     goal = "met" if append_rate >= 10_000 else "NOT met"
     print(f"append goal (>= 10,000 leaves/s)    {goal}: {append_rate:,.0f} leaves/s")
     for line in proof_lines:

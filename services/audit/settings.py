@@ -1,3 +1,6 @@
+from pathlib import Path
+
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from shared.settings import ServiceSettings
@@ -7,3 +10,18 @@ class AuditSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="AUDIT_", extra="ignore")
 
     port: int = 8004
+    # base64 of the 32-byte Ed25519 seed that signs checkpoints. Required in production; in
+    # development and test one is generated once into signing_key_file and kept there.
+    signing_key: SecretStr | None = None
+    signing_key_file: Path = Path(".state/audit-signing.key")
+    # base64 of the 32-byte public key auditors hold: the service refuses to start if its
+    # signing key does not match it.
+    pinned_public_key: str | None = None
+    checkpoint_interval_seconds: float = Field(default=5.0, gt=0)
+    reconcile_interval_seconds: float = Field(default=60.0, gt=0)
+
+    @model_validator(mode="after")
+    def production_needs_a_key(self) -> "AuditSettings":
+        if self.environment == "production" and self.signing_key is None:
+            raise ValueError("AUDIT_SIGNING_KEY is required in production")
+        return self

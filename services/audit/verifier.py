@@ -5,16 +5,33 @@ handed to an auditor as a single script. The ledger (services/audit/merkle.py) i
 functions from here, so the log and the verifier cannot disagree on how a hash is made.
 
 Hashing is RFC 9162 §2.1.1 (Certificate Transparency v2) with SHA-256.
+
+    python verifier.py bundle.json --public-key <base64, or a file holding it>
+
+prints `valid` and what was proven, or `INVALID` with the first bad entry (by leaf index) and
+every check that failed; the exit status is 0, 1 (invalid) or 2 (unreadable input).
+The bundle format is described below, before `Finding`.
 """
 
+import argparse
+import base64
+import binascii
 import hashlib
-from collections.abc import Sequence
+import itertools
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 HASH_SIZE = 32
 EMPTY_ROOT = hashlib.sha256(b"").digest()
+ORIGIN = "rapport-audit"
+BUNDLE_FORMAT = "rapport-audit-bundle/1"
 
 # Distinct prefixes stop a leaf from ever passing for an interior node (second preimages).
 _LEAF_PREFIX = b"\x00"
@@ -82,6 +99,16 @@ def verify_checkpoint_signature(
     return True
 
 
+def checkpoint_body(tree_size: int, root_hash: bytes, issued_at: str) -> bytes:
+    """The exact bytes a checkpoint's signature covers; `issued_at` as RFC 3339 text."""
+    return f"{ORIGIN}\n{tree_size}\n{root_hash.hex()}\n{issued_at}\n".encode()
+
+
+def key_id_of(public_key: bytes) -> str:
+    """A short public name of a signing key, carried in every checkpoint; not secret."""
+    return hashlib.sha256(public_key).hexdigest()[:16]
+
+
 def _check_consistency_path(
     old_size: int, new_size: int, old_root: bytes, new_root: bytes, proof: Sequence[bytes]
 ) -> bool:
@@ -116,6 +143,243 @@ def _all_hash_sized(*hashes: bytes) -> bool:
     return all(len(h) == HASH_SIZE for h in hashes)
 
 
-# Verifying a whole exported bundle (entries, proofs, checkpoints, public key) and a `main()`
-# that reports "valid" or the first entry that broke belong here, built on the checks above,
-# once the export format is defined.
+class _Roots:
+    """The root of each prefix of a leaf sequence, in O(log n) memory (a compact range)."""
+
+    def __init__(self) -> None:
+        self.size = 0
+        self._edge: list[bytes] = []  # one perfect subtree hash per set bit of size
+
+    def append(self, leaf: bytes) -> None:
+        digest, size = leaf, self.size
+        while size & 1:
+            digest, size = node_hash(self._edge.pop(), digest), size >> 1
+        self._edge.append(digest)
+        self.size += 1
+
+    def root(self) -> bytes:
+        if not self._edge:
+            return EMPTY_ROOT
+        result = self._edge[-1]
+        for left in reversed(self._edge[:-1]):
+            result = node_hash(left, result)
+        return result
+
+
+# A bundle, as the ledger exports it (JSON):
+#
+#   format          "rapport-audit-bundle/1"
+#   scope           {"kind": "case", "case_id": ..., "as_of": ...} or {"kind": "ledger"}
+#   complete        true when `entries` are every leaf of the anchor checkpoint's tree
+#   proven_against  the id of the anchor checkpoint, which every inclusion proof is against
+#   checkpoints     [{id, tree_size, root_hash (hex), issued_at (RFC 3339), key_id,
+#                     signature (base64)}], by tree size
+#   consistency     [{from, to, proof: [hex]}] between each checkpoint and the next
+#   entries         [{leaf_index, envelope (the exact canonical JSON text hashed),
+#                     inclusion_proof: [hex]}]
+
+
+@dataclass(frozen=True)
+class Finding:
+    subject: str  # "entry 17", "checkpoint #4" or "bundle"
+    reason: str
+    leaf_index: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.subject}: {self.reason}"
+
+
+@dataclass
+class Report:
+    checkpoints: int = 0
+    entries: int = 0
+    anchor: dict[str, Any] | None = None
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return not self.findings
+
+    @property
+    def first_bad_index(self) -> int | None:
+        bad = [f.leaf_index for f in self.findings if f.leaf_index is not None]
+        return min(bad) if bad else None
+
+    def fail(self, subject: str, reason: str, leaf_index: int | None = None) -> None:
+        self.findings.append(Finding(subject, reason, leaf_index))
+
+
+@dataclass(frozen=True)
+class _Checkpoint:
+    id: int
+    tree_size: int
+    root: bytes
+    issued_at: str
+    key_id: str
+    signature: bytes
+
+    @classmethod
+    def parse(cls, raw: dict[str, Any]) -> "_Checkpoint":
+        return cls(
+            int(raw["id"]),
+            int(raw["tree_size"]),
+            bytes.fromhex(raw["root_hash"]),
+            str(raw["issued_at"]),
+            str(raw.get("key_id", "")),
+            _b64(raw["signature"]),
+        )
+
+    def __str__(self) -> str:
+        return f"checkpoint #{self.id} (tree size {self.tree_size}, issued {self.issued_at})"
+
+
+def verify_bundle(bundle: dict[str, Any], public_key: bytes) -> Report:
+    """Every check an auditor needs, against nothing but the bundle and the ledger's key."""
+    report = Report()
+    if bundle.get("format") != BUNDLE_FORMAT:
+        report.fail("bundle", f"format is {bundle.get('format')!r}, expected {BUNDLE_FORMAT!r}")
+        return report
+    try:
+        checkpoints = sorted(
+            (_Checkpoint.parse(c) for c in bundle["checkpoints"]), key=lambda c: (c.tree_size, c.id)
+        )
+        anchor = next(c for c in checkpoints if c.id == bundle["proven_against"])
+        entries = [(int(e["leaf_index"]), str(e["envelope"]), [bytes.fromhex(p) for p in
+                    e["inclusion_proof"]]) for e in bundle["entries"]]  # fmt: skip
+    except (KeyError, TypeError, ValueError, StopIteration) as error:
+        report.fail("bundle", f"malformed: {error!r}")
+        return report
+    report.checkpoints, report.entries = len(checkpoints), len(entries)
+    report.anchor = {"id": anchor.id, "tree_size": anchor.tree_size, "issued_at": anchor.issued_at}
+    _check_signatures(report, checkpoints, public_key)
+    _check_chain(report, checkpoints, bundle.get("consistency", []))
+    _check_inclusion(report, anchor, entries, bundle.get("scope", {}))
+    if bundle.get("complete"):
+        _check_complete(report, checkpoints, anchor, entries)
+    return report
+
+
+def _check_signatures(report: Report, checkpoints: list[_Checkpoint], public_key: bytes) -> None:
+    ours = key_id_of(public_key)
+    for c in checkpoints:
+        body = checkpoint_body(c.tree_size, c.root, c.issued_at)
+        if not verify_checkpoint_signature(public_key, body, c.signature):
+            named = f" (it names key {c.key_id}, yours is {ours})" if c.key_id != ours else ""
+            report.fail(str(c), f"the signature does not verify with the given key{named}")
+
+
+def _check_chain(report: Report, checkpoints: list[_Checkpoint], proofs: list[dict]) -> None:
+    by_pair = {(int(p["from"]), int(p["to"])): p["proof"] for p in proofs}
+    for old, new in itertools.pairwise(checkpoints):
+        proof = by_pair.get((old.id, new.id))
+        if proof is None:
+            report.fail(str(new), f"no consistency proof from checkpoint #{old.id}")
+        elif not verify_consistency(old.tree_size, new.tree_size, old.root, new.root,
+                                    [bytes.fromhex(p) for p in proof]):  # fmt: skip
+            report.fail(str(new), f"is not an extension of checkpoint #{old.id}: the ledger"
+                        " was rewritten between them")  # fmt: skip
+
+
+def _check_inclusion(
+    report: Report, anchor: _Checkpoint, entries: list[tuple[int, str, list[bytes]]], scope: dict
+) -> None:
+    seen: set[int] = set()
+    for index, envelope, proof in entries:
+        subject = f"entry {index}"
+        if index in seen:
+            report.fail(subject, "appears twice in the bundle", index)
+        seen.add(index)
+        if not verify_inclusion(leaf_hash(envelope.encode()), index, anchor.tree_size, proof,
+                                anchor.root):  # fmt: skip
+            report.fail(
+                subject,
+                f"is not the leaf that checkpoint #{anchor.id} signed at this"
+                " index (changed, moved, inserted or its proof is wrong)",
+                index,
+            )
+            continue
+        if scope.get("kind") == "case" and _case_of(envelope) != scope.get("case_id"):
+            report.fail(subject, f"belongs to case {_case_of(envelope)}, not the bundle's", index)
+
+
+def _check_complete(
+    report: Report,
+    checkpoints: list[_Checkpoint],
+    anchor: _Checkpoint,
+    entries: list[tuple[int, str, list[bytes]]],
+) -> None:
+    """A whole-ledger bundle: every leaf is there, and the leaves rebuild every signed root."""
+    indexes = sorted(index for index, _, _ in entries)
+    missing = next((i for i, index in enumerate(indexes) if index != i), len(indexes))
+    if missing < anchor.tree_size:
+        report.fail(f"entry {missing}", "is missing from the ledger", missing)
+    roots, due = _Roots(), [c for c in checkpoints if c.tree_size <= anchor.tree_size]
+    for _, envelope, _ in sorted(entries):
+        _compare_roots(report, roots, due)
+        roots.append(leaf_hash(envelope.encode()))
+    _compare_roots(report, roots, due)
+    for c in due:
+        report.fail(str(c), f"no longer verifies: the ledger holds {roots.size} leaves")
+
+
+def _compare_roots(report: Report, roots: _Roots, due: list[_Checkpoint]) -> None:
+    while due and due[0].tree_size == roots.size:
+        c = due.pop(0)
+        if roots.root() != c.root:
+            report.fail(str(c), "no longer verifies: the ledger's leaves hash to another root")
+
+
+def _case_of(envelope: str) -> str | None:
+    try:
+        return json.loads(envelope).get("case_id")
+    except (ValueError, AttributeError):
+        return None
+
+
+def _b64(value: str) -> bytes:
+    return base64.b64decode(value, validate=True)
+
+
+def describe(report: Report) -> str:
+    if report.valid:
+        a = report.anchor or {}
+        return (f"valid: {report.entries} entries proven against checkpoint #{a.get('id')}"
+                f" (tree size {a.get('tree_size')}, issued {a.get('issued_at')});"
+                f" {report.checkpoints} checkpoints signed and consistent")  # fmt: skip
+    lines = ["INVALID"]
+    if report.first_bad_index is not None:
+        lines.append(f"first bad entry: leaf index {report.first_bad_index}")
+    lines += [f"  {finding}" for finding in report.findings[:50]]
+    if len(report.findings) > 50:
+        lines.append(f"  ... and {len(report.findings) - 50} more")
+    return "\n".join(lines)
+
+
+def read_public_key(value: str) -> bytes:
+    """A base64 public key, or the path of a file that holds one."""
+    path = Path(value)
+    text = path.read_text().strip() if path.is_file() else value
+    key = _b64(text)
+    if len(key) != 32:
+        raise ValueError(f"an Ed25519 public key is 32 bytes, not {len(key)}")
+    return key
+
+
+def main(argv: Iterable[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Verify a Rapport audit bundle offline.")
+    parser.add_argument("bundle", type=Path)
+    parser.add_argument("--public-key", required=True, help="base64, or a file holding it")
+    args = parser.parse_args(None if argv is None else list(argv))
+    try:
+        public_key = read_public_key(args.public_key)
+        bundle = json.loads(args.bundle.read_text())
+    except (OSError, ValueError, binascii.Error) as error:
+        print(f"cannot read the input: {error}", file=sys.stderr)
+        return 2
+    report = verify_bundle(bundle, public_key)
+    print(describe(report))
+    return 0 if report.valid else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

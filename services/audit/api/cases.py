@@ -1,0 +1,68 @@
+"""Routes for auditors: a case's replayed history, and bundles for the offline verifier."""
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Query
+from fastapi.responses import PlainTextResponse
+
+from services.audit.api.deps import Audit, CheckpointId
+from services.audit.errors import InvalidRequest
+from services.audit.timeline import render
+
+router = APIRouter()
+At = Annotated[
+    datetime | None,
+    Query(description="RFC 3339 with an offset: only events that occurred by then"),
+]
+
+
+@router.get("/cases/{case_id}/history", response_model=None)
+async def case_history(
+    case_id: UUID,
+    audit: Audit,
+    checkpoint: CheckpointId = None,
+    at: At = None,
+    format: Literal["json", "text"] = "json",
+) -> dict[str, Any] | PlainTextResponse:
+    """Every event of the case with its actor, time and inclusion proof against the
+    checkpoint (the latest if none is given), and the case's state rebuilt from them. With
+    `at`, only the events that had occurred by then: the case as it stood at that moment."""
+    history = await audit.case_history(case_id, checkpoint, _aware(at))
+    return PlainTextResponse(render(history)) if format == "text" else history
+
+
+@router.get("/cases/{case_id}/bundle")
+async def case_bundle(
+    case_id: UUID, audit: Audit, checkpoint: CheckpointId = None, at: At = None
+) -> dict[str, Any]:
+    """The case's entries and proofs for the offline verifier (format: verifier.py)."""
+    return await audit.case_bundle(case_id, checkpoint, _aware(at))
+
+
+@router.get("/ledger/bundle")
+async def ledger_bundle(
+    audit: Audit,
+    checkpoint: CheckpointId = None,
+    since: Annotated[int, Query(ge=0, description="the first checkpoint id to include")] = 0,
+) -> dict[str, Any]:
+    """A whole-ledger bundle without its entries: the checkpoints from `since` up to this one,
+    and the consistency proofs between them. The entries come from /ledger/bundle/entries."""
+    return await audit.ledger_bundle_head(checkpoint, since)
+
+
+@router.get("/ledger/bundle/entries")
+async def ledger_bundle_entries(
+    audit: Audit,
+    checkpoint: Annotated[int, Query(ge=1)],
+    after: Annotated[int, Query(ge=-1)] = -1,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
+) -> dict[str, Any]:
+    return await audit.ledger_bundle_entries(checkpoint, after, limit)
+
+
+def _aware(at: datetime | None) -> datetime | None:
+    if at is not None and at.tzinfo is None:
+        raise InvalidRequest("`at` needs a UTC offset, e.g. 2025-03-03T09:00:00Z")
+    return at

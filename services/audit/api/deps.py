@@ -1,0 +1,15 @@
+"""What routes depend on: the audit application of this process, and shared parameters."""
+
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+
+from services.audit.application import AuditApplication
+
+
+def application(request: Request) -> AuditApplication:
+    return request.app.state.audit
+
+
+Audit = Annotated[AuditApplication, Depends(application)]
+CheckpointId = Annotated[int | None, Query(ge=1, description="a checkpoint id; the latest if none")]

@@ -1,0 +1,57 @@
+"""Responses of the audit API that have a fixed shape (histories and bundles are documented
+in replay.py and verifier.py)."""
+
+from datetime import datetime
+from uuid import UUID
+
+from pydantic import BaseModel, Field
+
+
+class LedgerEntry(BaseModel):
+    leaf_index: int
+    event_id: UUID
+    type: str
+    case_id: UUID | None
+    topic: str
+    kafka_partition: int
+    kafka_offset: int
+    received_at: datetime
+    leaf_hash: str
+    envelope: str  # the canonical JSON text: exactly the bytes the leaf hash covers
+
+
+class LedgerPage(BaseModel):
+    entries: list[LedgerEntry]
+    next_after: int | None
+
+
+class CheckpointOut(BaseModel):
+    id: int
+    tree_size: int
+    root_hash: str
+    issued_at: str  # RFC 3339, exactly as signed
+    key_id: str
+    signature: str  # base64 Ed25519 over verifier.checkpoint_body()
+
+
+class PublicKeyOut(BaseModel):
+    algorithm: str
+    public_key: str
+    key_id: str
+
+
+class InclusionProofOut(BaseModel):
+    leaf_index: int
+    event_id: UUID
+    envelope: str
+    leaf_hash: str
+    checkpoint: CheckpointOut
+    inclusion_proof: list[str]
+    verified: bool
+
+
+class ConsistencyProofOut(BaseModel):
+    from_: CheckpointOut = Field(alias="from")
+    to: CheckpointOut
+    proof: list[str]
+    verified: bool

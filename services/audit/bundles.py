@@ -1,0 +1,120 @@
+"""Exports for auditors: a case's history, and bundles the offline verifier checks
+(the format is described in verifier.py). Every proof is against one signed checkpoint."""
+
+import itertools
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from services.audit import checkpoints, entries, proofs
+from services.audit.checkpoints import Checkpoint
+from services.audit.errors import NotFound, NotYetCheckpointed
+from services.audit.merkle import consistency_proof
+from services.audit.replay import Entry, replay
+from services.audit.verifier import BUNDLE_FORMAT, leaf_hash, verify_inclusion
+
+Db = proofs.Db
+
+
+async def case_entries(db: Db, case_id: UUID, anchor: Checkpoint) -> list[Entry]:
+    rows = await entries.of_case(db, case_id, anchor.tree_size)
+    if not rows:
+        raise NotFound(f"case {case_id} has no events in the ledger at checkpoint #{anchor.id}")
+    found = await proofs.prove_inclusions(db, [r["leaf_index"] for r in rows], anchor.tree_size)
+    return [Entry(r["leaf_index"], r["envelope"].decode(), found[r["leaf_index"]]) for r in rows]
+
+
+async def proven_entry(db: Db, leaf_index: int, anchor: Checkpoint) -> dict[str, Any]:
+    """One entry with its inclusion proof against `anchor`, checked here as well."""
+    if leaf_index >= anchor.tree_size:
+        raise NotYetCheckpointed(
+            f"leaf {leaf_index} came after checkpoint #{anchor.id} (tree size"
+            f" {anchor.tree_size}); POST /checkpoints signs a newer one"
+        )
+    row = await entries.by_leaf_index(db, leaf_index)
+    proof = await proofs.prove_inclusion(db, leaf_index, anchor.tree_size)
+    digest = leaf_hash(row["envelope"])
+    verified = verify_inclusion(digest, leaf_index, anchor.tree_size, proof, anchor.root_hash)
+    return {
+        "leaf_index": leaf_index,
+        "event_id": str(row["event_id"]),
+        "envelope": row["envelope"].decode(),
+        "leaf_hash": digest.hex(),
+        "checkpoint": anchor.as_json(),
+        "inclusion_proof": [h.hex() for h in proof],
+        "verified": verified,
+    }
+
+
+async def case_history(
+    db: Db, case_id: UUID, checkpoint_id: int | None, at: datetime | None
+) -> dict[str, Any]:
+    anchor = await checkpoints.chosen(db, checkpoint_id)
+    found = await case_entries(db, case_id, anchor)
+    return replay(str(case_id), found, anchor.as_json(), at)
+
+
+async def case_bundle(
+    db: Db, case_id: UUID, checkpoint_id: int | None, at: datetime | None
+) -> dict[str, Any]:
+    """The case's entries proven against the checkpoint, which is shown to be a prefix of the
+    latest checkpoint, so the history cannot have been rewritten since."""
+    anchor = await checkpoints.chosen(db, checkpoint_id)
+    latest = await checkpoints.latest(db)
+    found = await case_entries(db, case_id, anchor)
+    if at is not None:
+        history = replay(str(case_id), found, anchor.as_json(), at)
+        occurred = {event["leaf_index"] for event in history["events"]}
+        found = [e for e in found if e.leaf_index in occurred]
+    scope = {"kind": "case", "case_id": str(case_id), "as_of": at.isoformat() if at else None}
+    chain = [anchor] if latest.id == anchor.id else [anchor, latest]
+    return await _bundle(db, scope, anchor, chain, found, complete=False)
+
+
+async def ledger_bundle_head(db: Db, checkpoint_id: int | None, since_id: int) -> dict[str, Any]:
+    """Everything of a whole-ledger bundle but its entries, which come in pages: the
+    checkpoints from `since_id` to the anchor, each to be rebuilt from the entries."""
+    anchor = await checkpoints.chosen(db, checkpoint_id)
+    chain = await checkpoints.between(db, min(since_id, anchor.id), anchor.id)
+    return await _bundle(db, {"kind": "ledger"}, anchor, chain, [], complete=True)
+
+
+async def ledger_bundle_entries(
+    db: Db, checkpoint_id: int, after: int, limit: int
+) -> dict[str, Any]:
+    anchor = await checkpoints.by_id(db, checkpoint_id)
+    rows = await entries.page(db, after, limit, below=anchor.tree_size)
+    found = await proofs.prove_inclusions(db, [r["leaf_index"] for r in rows], anchor.tree_size)
+    page = [_entry(Entry(r["leaf_index"], r["envelope"].decode(), found[r["leaf_index"]]))
+            for r in rows]  # fmt: skip
+    return {"entries": page, "next_after": page[-1]["leaf_index"] if page else None}
+
+
+async def _bundle(
+    db: Db, scope: dict[str, Any], anchor: Checkpoint, chain: list[Checkpoint],
+    found: list[Entry], complete: bool,
+) -> dict[str, Any]:  # fmt: skip
+    pairs = list(itertools.pairwise(chain))
+    chain_proofs = await proofs.computed(
+        db, lambda get: [consistency_proof(a.tree_size, b.tree_size, get) for a, b in pairs]
+    )
+    return {
+        "format": BUNDLE_FORMAT,
+        "scope": scope,
+        "complete": complete,
+        "proven_against": anchor.id,
+        "checkpoints": [c.as_json() for c in chain],
+        "consistency": [
+            {"from": a.id, "to": b.id, "proof": [h.hex() for h in proof]}
+            for (a, b), proof in zip(pairs, chain_proofs, strict=True)
+        ],
+        "entries": [_entry(e) for e in found],
+    }
+
+
+def _entry(entry: Entry) -> dict[str, Any]:
+    return {
+        "leaf_index": entry.leaf_index,
+        "envelope": entry.envelope,
+        "inclusion_proof": [h.hex() for h in entry.inclusion_proof],
+    }

@@ -1,0 +1,150 @@
+"""Signed checkpoints: the tree size and root hash at a moment, signed with Ed25519.
+
+Issued every few seconds while the tree grows, and on request; every one is kept. Before
+signing, the new tree is proven to extend the last checkpoint, so the ledger never signs a
+history that contradicts one it signed before.
+"""
+
+import asyncio
+import base64
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import asyncpg
+import structlog
+
+from services.audit import entries, proofs
+from services.audit.errors import LedgerCorrupted, NoCheckpointYet, NotFound
+from services.audit.signing import Signer
+from services.audit.verifier import checkpoint_body, verify_consistency
+
+log = structlog.get_logger()
+Db = asyncpg.Pool | asyncpg.Connection
+_ISSUING_LOCK = 4245
+_COLUMNS = "id, tree_size, root_hash, issued_at, key_id, signature"
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    id: int
+    tree_size: int
+    root_hash: bytes
+    issued_at: datetime
+    key_id: str
+    signature: bytes
+
+    @property
+    def issued_at_text(self) -> str:
+        return rfc3339(self.issued_at)
+
+    def body(self) -> bytes:
+        return checkpoint_body(self.tree_size, self.root_hash, self.issued_at_text)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "tree_size": self.tree_size,
+            "root_hash": self.root_hash.hex(),
+            "issued_at": self.issued_at_text,
+            "key_id": self.key_id,
+            "signature": base64.b64encode(self.signature).decode(),
+        }
+
+
+def rfc3339(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class Checkpointer:
+    def __init__(self, pool: asyncpg.Pool, signer: Signer):
+        self.pool = pool
+        self.signer = signer
+
+    async def issue(self, only_if_grown: bool = False) -> Checkpoint | None:
+        """Sign the tree as it stands; with only_if_grown, only if it grew since the last."""
+        async with self.pool.acquire() as conn, conn.transaction():
+            await conn.execute("SELECT pg_advisory_xact_lock($1)", _ISSUING_LOCK)
+            previous = await latest_or_none(conn)
+            size = await entries.tree_size(conn)
+            if only_if_grown and previous and previous.tree_size >= size:
+                return None
+            root = await proofs.root_at(conn, size)
+            await _check_extends(conn, previous, size, root)
+            issued_at = datetime.now(UTC)
+            if previous and issued_at < previous.issued_at:
+                issued_at = previous.issued_at  # the clock stepped back: time never runs back
+            body = checkpoint_body(size, root, rfc3339(issued_at))
+            row = await conn.fetchrow(
+                "INSERT INTO ledger_checkpoints"
+                " (tree_size, root_hash, issued_at, key_id, signature)"
+                f" VALUES ($1, $2, $3, $4, $5) RETURNING {_COLUMNS}",
+                size, root, issued_at, self.signer.key_id, self.signer.sign(body),
+            )  # fmt: skip
+        return Checkpoint(**dict(row))
+
+    async def run(self, interval: float) -> None:
+        """Issue a checkpoint every `interval` seconds while the tree grows."""
+        while True:
+            try:
+                issued = await self.issue(only_if_grown=True)
+                if issued:
+                    log.debug("checkpoint.issued", id=issued.id, tree_size=issued.tree_size)
+            except LedgerCorrupted as error:
+                log.error("checkpoint.refused", error=str(error))
+            except (OSError, asyncpg.PostgresError) as error:
+                log.warning("checkpoint.failed", error=repr(error))
+            await asyncio.sleep(interval)
+
+
+async def _check_extends(conn: asyncpg.Connection, previous: Checkpoint | None, size: int,
+                         root: bytes) -> None:  # fmt: skip
+    if previous is None:
+        return
+    if size < previous.tree_size:
+        raise LedgerCorrupted(f"the tree shrank from {previous.tree_size} to {size} leaves")
+    proof = await proofs.prove_consistency(conn, previous.tree_size, size)
+    if not verify_consistency(previous.tree_size, size, previous.root_hash, root, proof):
+        raise LedgerCorrupted(f"the stored tree no longer extends checkpoint #{previous.id}")
+
+
+async def latest_or_none(db: Db) -> Checkpoint | None:
+    row = await db.fetchrow(f"SELECT {_COLUMNS} FROM ledger_checkpoints ORDER BY id DESC LIMIT 1")
+    return Checkpoint(**dict(row)) if row else None
+
+
+async def latest(db: Db) -> Checkpoint:
+    checkpoint = await latest_or_none(db)
+    if checkpoint is None:
+        raise NoCheckpointYet("no checkpoint has been issued yet; POST /checkpoints issues one")
+    return checkpoint
+
+
+async def by_id(db: Db, checkpoint_id: int) -> Checkpoint:
+    row = await db.fetchrow(f"SELECT {_COLUMNS} FROM ledger_checkpoints WHERE id = $1",
+                            checkpoint_id)  # fmt: skip
+    if row is None:
+        raise NotFound(f"no checkpoint #{checkpoint_id}")
+    return Checkpoint(**dict(row))
+
+
+async def chosen(db: Db, checkpoint_id: int | None) -> Checkpoint:
+    """The checkpoint asked for, or the latest."""
+    return await latest(db) if checkpoint_id is None else await by_id(db, checkpoint_id)
+
+
+async def page(db: Db, after_id: int, limit: int) -> list[Checkpoint]:
+    rows = await db.fetch(
+        f"SELECT {_COLUMNS} FROM ledger_checkpoints WHERE id > $1 ORDER BY id LIMIT $2",
+        after_id, limit,
+    )  # fmt: skip
+    return [Checkpoint(**dict(r)) for r in rows]
+
+
+async def between(db: Db, since_id: int, checkpoint_id: int) -> list[Checkpoint]:
+    """The checkpoints issued from `since_id` up to `checkpoint_id`, oldest first."""
+    rows = await db.fetch(
+        f"SELECT {_COLUMNS} FROM ledger_checkpoints WHERE id BETWEEN $1 AND $2 ORDER BY id",
+        since_id, checkpoint_id,
+    )  # fmt: skip
+    return [Checkpoint(**dict(r)) for r in rows]

@@ -1,0 +1,145 @@
+"""The auditor's command-line tool.
+
+    python -m services.audit.cli export --case ID [--checkpoint N] [--at TIME] -o case.json
+    python -m services.audit.cli export --ledger [--checkpoint N] [--since N] -o ledger.json
+    python -m services.audit.cli verify BUNDLE --public-key KEY
+    python -m services.audit.cli timeline BUNDLE [--public-key KEY] [--json]
+    python -m services.audit.cli public-key
+
+`export` asks the audit service (--url, default http://127.0.0.1:8004); `verify` and
+`timeline` work offline on the bundle alone. KEY is base64, or a file holding it.
+"""
+
+import argparse
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+import httpx
+
+from services.audit import verifier
+from services.audit.progress import Progress
+from services.audit.replay import Entry, replay
+from services.audit.timeline import render
+
+PAGE = 1000
+
+
+def export_case(client: httpx.Client, case_id: str, params: dict[str, Any], out: TextIO) -> int:
+    bundle = _get(client, f"/cases/{case_id}/bundle", params)
+    json.dump(bundle, out, indent=1)
+    return len(bundle["entries"])
+
+
+def export_ledger(client: httpx.Client, params: dict[str, Any], out: TextIO) -> int:
+    """Every entry up to the checkpoint, streamed to `out` page by page, with a progress bar."""
+    head = _get(client, "/ledger/bundle", params)
+    anchor = next(c for c in head["checkpoints"] if c["id"] == head["proven_against"])
+    out.write(json.dumps({k: v for k, v in head.items() if k != "entries"})[:-1])
+    out.write(', "entries": [\n')
+    progress, after, written = Progress(anchor["tree_size"], "exporting"), -1, 0
+    while True:
+        page = _get(client, "/ledger/bundle/entries",
+                    {"checkpoint": anchor["id"], "after": after, "limit": PAGE})  # fmt: skip
+        for entry in page["entries"]:
+            out.write((",\n" if written else "") + json.dumps(entry))
+            written += 1
+        progress.advance(len(page["entries"]))
+        if page["next_after"] is None:
+            break
+        after = page["next_after"]
+    out.write("\n]}\n")
+    progress.finish()
+    return written
+
+
+def timeline(bundle: dict[str, Any], as_json: bool) -> str:
+    """The case's history rebuilt offline from a case bundle, by the service's own folds."""
+    anchor = next(c for c in bundle["checkpoints"] if c["id"] == bundle["proven_against"])
+    scope = bundle["scope"]
+    entries = [
+        Entry(e["leaf_index"], e["envelope"], [bytes.fromhex(p) for p in e["inclusion_proof"]])
+        for e in bundle["entries"]
+    ]
+    as_of = scope.get("as_of")
+    history = replay(scope.get("case_id", "(whole ledger)"), entries, anchor,
+                     _parse_time(as_of) if as_of else None)  # fmt: skip
+    return json.dumps(history, indent=1) if as_json else render(history)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "verify":
+        return verifier.main([str(args.bundle), "--public-key", args.public_key])
+    if args.command == "timeline":
+        return _timeline(args)
+    with httpx.Client(base_url=args.url, timeout=120) as client:
+        if args.command == "public-key":
+            print(_get(client, "/checkpoints/public-key", {})["public_key"])
+            return 0
+        chosen = (("checkpoint", args.checkpoint), ("at", args.at), ("since", args.since))
+        params = {k: v for k, v in chosen if v}
+        with open(args.output, "w") as out:
+            if args.ledger:
+                count = export_ledger(client, params, out)
+            else:
+                count = export_case(client, args.case, params, out)
+    print(f"exported {count} entries to {args.output}", file=sys.stderr)
+    return 0
+
+
+def _timeline(args: argparse.Namespace) -> int:
+    bundle = json.loads(Path(args.bundle).read_text())
+    status = 0
+    if args.public_key:
+        report = verifier.verify_bundle(bundle, verifier.read_public_key(args.public_key))
+        print(verifier.describe(report), file=sys.stderr)
+        status = 0 if report.valid else 1
+    print(timeline(bundle, args.json), end="")
+    return status
+
+
+def _get(client: httpx.Client, path: str, params: dict[str, Any]) -> dict[str, Any]:
+    response = client.get(path, params=params)
+    if response.status_code != 200:
+        detail = response.json().get("detail") if response.content else response.reason_phrase
+        raise SystemExit(f"{path}: {response.status_code} {detail}")
+    return response.json()
+
+
+def _parse_time(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m services.audit.cli",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    export = commands.add_parser("export", help="export a case or the whole ledger")
+    what = export.add_mutually_exclusive_group(required=True)
+    what.add_argument("--case", help="a case id")
+    what.add_argument("--ledger", action="store_true", help="every entry (long: shows progress)")
+    export.add_argument("--checkpoint", type=int, help="prove against this checkpoint id")
+    export.add_argument("--at", help="a case's events that occurred by then (RFC 3339)")
+    export.add_argument("--since", type=int, help="the ledger's checkpoints from this id on")
+    export.add_argument("-o", "--output", required=True, type=Path)
+    key = commands.add_parser("public-key", help="print the ledger's public key (pin it!)")
+    for command in (export, key):
+        command.add_argument("--url", default="http://127.0.0.1:8004")
+    verify = commands.add_parser("verify", help="check a bundle offline")
+    verify.add_argument("bundle", type=Path)
+    verify.add_argument("--public-key", required=True)
+    show = commands.add_parser("timeline", help="print a case bundle as a timeline, offline")
+    show.add_argument("bundle", type=Path)
+    show.add_argument("--public-key", help="verify the bundle first")
+    show.add_argument("--json", action="store_true", help="the replayed history as JSON")
+    return parser
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,57 @@
+"""The audit service's own tables, created idempotently at start-up."""
+
+import asyncpg
+
+AUDIT_SCHEMA = """
+-- One row per event, in arrival order: leaf `leaf_index` of the Merkle tree.
+CREATE TABLE IF NOT EXISTS ledger_entries (
+    leaf_index bigint PRIMARY KEY,
+    event_id uuid NOT NULL UNIQUE,
+    type text NOT NULL,
+    case_id uuid,
+    topic text NOT NULL,
+    kafka_partition int NOT NULL,
+    kafka_offset bigint NOT NULL,
+    received_at timestamptz NOT NULL DEFAULT now(),
+    envelope bytea NOT NULL,      -- canonical JSON, the bytes the leaf hash covers
+    leaf_hash bytea NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ledger_entries_case ON ledger_entries (case_id, leaf_index);
+CREATE INDEX IF NOT EXISTS ledger_entries_kafka
+    ON ledger_entries (topic, kafka_partition, kafka_offset);
+
+-- Every complete subtree of the tree: node (level, index) covers the leaves
+-- [index * 2^level, (index + 1) * 2^level). Written once, with the leaf that completes it.
+CREATE TABLE IF NOT EXISTS ledger_nodes (
+    level smallint NOT NULL,
+    index bigint NOT NULL,
+    hash bytea NOT NULL,
+    PRIMARY KEY (level, index)
+);
+
+-- Signed tree heads; every one is kept.
+CREATE TABLE IF NOT EXISTS ledger_checkpoints (
+    id bigserial PRIMARY KEY,
+    tree_size bigint NOT NULL,
+    root_hash bytea NOT NULL,
+    issued_at timestamptz NOT NULL,
+    key_id text NOT NULL,
+    signature bytea NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ledger_checkpoints_issued ON ledger_checkpoints (issued_at);
+
+-- How far each topic partition has been compared with the ledger and found complete.
+CREATE TABLE IF NOT EXISTS reconciliation_marks (
+    topic text NOT NULL,
+    kafka_partition int NOT NULL,
+    checked_to bigint NOT NULL,   -- every offset below this one is accounted for
+    PRIMARY KEY (topic, kafka_partition)
+);
+"""
+
+
+async def ensure_audit_schema(conn: asyncpg.Connection) -> None:
+    # Serialise concurrent start-ups: CREATE ... IF NOT EXISTS races on the catalogue.
+    async with conn.transaction():
+        await conn.execute("SELECT pg_advisory_xact_lock(4243)")
+        await conn.execute(AUDIT_SCHEMA)

@@ -1,0 +1,34 @@
+"""Small helpers of the audit integration tests."""
+
+import asyncpg
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from services.audit import bundles, ledger
+from services.audit.checkpoints import Checkpointer
+from services.audit.signing import Signer
+from shared.consumer import Delivered
+
+
+def new_checkpointer(pool: asyncpg.Pool) -> Checkpointer:
+    return Checkpointer(pool, Signer(Ed25519PrivateKey.generate()))
+
+
+async def append(pool: asyncpg.Pool, items: list[Delivered]) -> None:
+    async with pool.acquire() as conn, conn.transaction():
+        await ledger.append(conn, items)
+
+
+async def export_ledger(pool: asyncpg.Pool) -> dict:
+    """A whole-ledger bundle against the latest checkpoint, as the CLI assembles it."""
+    head = await bundles.ledger_bundle_head(pool, None, 0)
+    page = await bundles.ledger_bundle_entries(pool, head["proven_against"], -1, 100_000)
+    return {**head, "entries": page["entries"]}
+
+
+def new_application(pool: asyncpg.Pool, bootstrap: str = "127.0.0.1:9092"):
+    from services.audit.application import AuditApplication
+    from services.audit.reconcile import Reconciler
+
+    checkpointer = new_checkpointer(pool)
+    reconciler = Reconciler(pool, bootstrap, [], "audit-ledger")
+    return AuditApplication(pool, checkpointer.signer, checkpointer, reconciler)
