@@ -37,7 +37,7 @@ lint: venv
 	$(VENV)/bin/ruff format --check services shared tests bench
 
 bench: venv infra-up
-	set -a; source .state/dev.env; set +a; $(PY) bench/pipeline.py
+	set -a; source .state/dev.env; set +a; $(PY) bench/pipeline.py && $(PY) bench/ledger.py
 
 # Regenerate the committed JSON Schemas of the event contracts.
 schemas: venv

@@ -37,7 +37,17 @@ class Delivered:
 
 
 Handler = Callable[[asyncpg.Connection, list[Delivered]], Awaitable[None]]
-TRANSIENT = (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError, TimeoutError)
+# SQLSTATE classes of faults in the database, not in the message: connection, transaction
+# rollback (serialisation, deadlock), insufficient resources (disk full), operator
+# intervention (shutdown), system error. These are retried until they pass.
+TRANSIENT_SQLSTATE_CLASSES = {"08", "40", "53", "57", "58"}
+
+
+def is_transient(error: BaseException) -> bool:
+    if isinstance(error, OSError | asyncpg.InterfaceError | TimeoutError):
+        return True
+    sqlstate = getattr(error, "sqlstate", None) or ""
+    return isinstance(error, asyncpg.PostgresError) and sqlstate[:2] in TRANSIENT_SQLSTATE_CLASSES
 
 
 class Consumer:
@@ -126,7 +136,9 @@ class Consumer:
         while True:
             try:
                 return await self._apply(tp, items, last)
-            except TRANSIENT as error:
+            except Exception as error:
+                if not is_transient(error):
+                    raise
                 log.warning(
                     "consumer.infrastructure_unavailable", error=repr(error), retry_in=delay
                 )

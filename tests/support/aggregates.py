@@ -12,7 +12,7 @@ SERVICE = "pipelinetest"
 
 class Counter(Aggregate):
     @event("Started")
-    def __init__(self, *, id: UUID, meta: dict):  # noqa: A002
+    def __init__(self, *, id: UUID, meta: dict):
         self.count = 0
 
     @event("Incremented")

@@ -31,7 +31,7 @@ class Stack:
             f"{prefix}_ENVIRONMENT": "test",
             f"{prefix}_LOG_FORMAT": "json",
         }
-        log = open(LOGS / f"{service}.log", "ab")  # noqa: SIM115 - closed with the process
+        log = open(LOGS / f"{service}.log", "ab")
         self.processes[service] = subprocess.Popen(
             [sys.executable, "-m", f"services.{service}"],
             env=env,
