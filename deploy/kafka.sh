@@ -22,7 +22,7 @@ resolve_jars() {
   [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && return 0
   log "resolving Apache Kafka jars from Maven Central"
   rm -rf "$LIBS" && mkdir -p "$LIBS"
-  mvn -B -q -f "$here/kafka/pom.xml" \
+  mvn -B -q -Dstyle.color=never -f "$here/kafka/pom.xml" \
     org.apache.maven.plugins:maven-dependency-plugin:3.6.1:copy-dependencies \
     -DincludeScope=runtime -DoutputDirectory="$LIBS"
   echo "$want" >"$stamp"
