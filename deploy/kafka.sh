@@ -41,24 +41,34 @@ format_storage() {
 
 running() { [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; }
 
-# Ready when the broker answers a metadata request on its client port.
+# Ready when the broker answers an ApiVersions request on its client port.
 answers() { python3 "$here/kafka_ready.py" 127.0.0.1 9092; }
 
 up() {
   resolve_jars
   format_storage
   mkdir -p "$KAFKA_DIR/logs"
+  if ! running && answers; then
+    log "another broker already answers on 127.0.0.1:9092 (not this checkout's); stop it first"
+    return 1
+  fi
   if ! running; then
     log "starting Apache Kafka ($(cd "$LIBS" && ls kafka_2.13-*.jar), heap $HEAP)"
     nohup java "${JAVA_OPTS[@]}" -cp "$LIBS/*" kafka.Kafka "$CONFIG" \
       >"$KAFKA_DIR/logs/stdout.log" 2>&1 &
     echo $! >"$PIDFILE"
   fi
-  if ! wait_for "Kafka" 90 answers; then
-    tail -20 "$KAFKA_DIR/logs/server.log" "$KAFKA_DIR/logs/stdout.log" >&2 || true
-    return 1
-  fi
-  log "Kafka ready on 127.0.0.1:9092"
+  for _ in $(seq 90); do
+    if ! running; then
+      log "Kafka exited during start-up; the end of its logs:"
+      tail -20 "$KAFKA_DIR/logs/server.log" "$KAFKA_DIR/logs/stdout.log" >&2 || true
+      return 1
+    fi
+    answers && { log "Kafka ready on 127.0.0.1:9092"; return 0; }
+    sleep 1
+  done
+  log "Kafka did not answer within 90s"
+  return 1
 }
 
 down() {
