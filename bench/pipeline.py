@@ -18,6 +18,7 @@ import aiohttp
 import asyncpg
 
 from bench.appends import measure
+from bench.cpu import CpuMeter, pids_of
 from shared.envelope import event_id_of
 from tests.support.stack import STAFF, Stack
 
@@ -83,8 +84,16 @@ async def pipeline(count: int) -> None:
     try:
         for service in ("intake", "audit"):
             await stack.wait_ready(service)
+        meter = CpuMeter({
+            "intake (HTTP + relay)": [stack.processes["intake"].pid],
+            "audit (consumer + ledger)": [stack.processes["audit"].pid],
+            "Kafka broker": pids_of("kafka.Kafka"),
+            "PostgreSQL": pids_of("postgres"),
+            "load generator": [os.getpid()],
+        })  # fmt: skip
         posted: dict[UUID, float] = {}
         seen: dict[UUID, float] = {}
+        meter.start()
         started = time.perf_counter()
         all_posted = asyncio.Event()
         watcher = asyncio.create_task(watch_ledger(posted, seen, all_posted))
@@ -93,6 +102,7 @@ async def pipeline(count: int) -> None:
         all_posted.set()
         await asyncio.wait_for(watcher, timeout=300)
         elapsed = max(seen[e] for e in posted) - started
+        used = meter.stop()
         latencies = sorted(seen[e] - posted[e] for e in posted)
         print(f"\n(d) {count} referrals, POST /referrals to ledger entry visible")
         print(f"  POST rate {post_rate:.0f}/s; end to end {count / elapsed:.0f} events/s sustained")
@@ -101,6 +111,9 @@ async def pipeline(count: int) -> None:
             f" p99 {latencies[int(len(latencies) * 0.99)] * 1000:.0f} ms,"
             f" max {latencies[-1] * 1000:.0f} ms"
         )
+        print(f"  CPU per event (2 cores = {2000 / (count / elapsed):.2f} ms available per event):")
+        for name, seconds in used.items():
+            print(f"    {name:28} {seconds / count * 1000:.2f} ms")
     finally:
         stack.stop_all()
 

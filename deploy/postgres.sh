@@ -54,7 +54,8 @@ write_env() {
   local password=$1 env="$STATE_DIR/postgres.env"
   : >"$env.tmp"
   for name in "${SERVICES[@]}"; do
-    echo "${name^^}_DATABASE_URL=postgresql://$name:$password@127.0.0.1:5432/$name" >>"$env.tmp"
+    # Loopback only: TLS would cost CPU on both ends and protect nothing.
+    echo "${name^^}_DATABASE_URL=postgresql://$name:$password@127.0.0.1:5432/$name?sslmode=disable" >>"$env.tmp"
   done
   mv "$env.tmp" "$env"
 }

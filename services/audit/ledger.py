@@ -15,7 +15,6 @@ import asyncpg
 from services.audit.errors import LedgerCorrupted
 from services.audit.merkle import CompactRange, perfect_subtrees
 from services.audit.proofs import node_reader
-from services.audit.schema import ensure_audit_schema
 from services.audit.verifier import leaf_hash
 from shared.consumer import Delivered
 
@@ -45,11 +44,6 @@ class _Leaf(NamedTuple):
     offset: int
     envelope: bytes  # canonical JSON
     leaf_hash: bytes
-
-
-async def ensure_ledger_schema(conn: asyncpg.Connection) -> None:
-    """The ledger's tables, with the rest of the audit service's, created if missing."""
-    await ensure_audit_schema(conn)
 
 
 async def append(conn: asyncpg.Connection, items: list[Delivered]) -> int:

@@ -9,6 +9,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from services.audit import ledger
+from services.audit.schema import ensure_audit_schema
 from shared.consumer import Consumer, Delivered
 from shared.envelope import Envelope
 from shared.eventstore import EventStore
@@ -95,7 +96,7 @@ async def test_relay_killed_before_recording_republishes_and_ledger_holds_each_e
     assert await OutboxRelay(SERVICE, store, kafka, topic=topic).run_once(producer) == 20
 
     async with isolated_pool.acquire() as conn:
-        await ledger.ensure_ledger_schema(conn)
+        await ensure_audit_schema(conn)
     consumer = Consumer(unique_topic("group"), [topic], kafka, isolated_pool, ledger.append)
 
     async def forty_consumed_twenty_stored() -> bool:
