@@ -1,6 +1,10 @@
 # Shared by the deploy scripts: where state lives, logging, waiting.
 STATE_DIR=${RAPPORT_STATE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.state}
-mkdir -p "$STATE_DIR"
+# The development secrets belong with the machine's one PostgreSQL cluster, not with a
+# checkout: two checkouts on one machine must read each other's encrypted events.
+SECRETS_DIR=${RAPPORT_SECRETS_DIR:-/var/lib/rapport/dev-secrets}
+mkdir -p "$STATE_DIR" "$SECRETS_DIR"
+chmod 700 "$SECRETS_DIR"
 
 log() { echo "[deploy] $*" >&2; }
 

@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # Writes .state/dev.env: the environment of every service on this machine. Development keys
-# are generated here once and kept in the state folder, never in the repository.
+# are generated here once and kept in the machine's secrets folder, never in the repository.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/common.sh"
 
-key_file="$STATE_DIR/intake.cipher_key"
+key_file="$SECRETS_DIR/intake.cipher_key"
 if [ ! -s "$key_file" ]; then
   (umask 077 && python3 -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())' >"$key_file")
 fi
 {
   cat "$STATE_DIR/postgres.env"
   echo "INTAKE_CIPHER_KEY=$(cat "$key_file")"
+  echo "AUDIT_SIGNING_KEY_FILE=$SECRETS_DIR/audit-signing.key"
   echo "RAPPORT_LOG_FORMAT=${RAPPORT_LOG_FORMAT:-console}"
 } >"$STATE_DIR/dev.env"
 chmod 600 "$STATE_DIR/dev.env"

@@ -33,7 +33,7 @@ start_cluster() {
 
 # The development password is generated on this machine at first start, never committed.
 dev_password() {
-  local file="$STATE_DIR/postgres.password"
+  local file="$SECRETS_DIR/postgres.password"
   [ -s "$file" ] || (umask 077 && python3 -c 'import secrets; print(secrets.token_urlsafe(24))' >"$file")
   cat "$file"
 }

@@ -40,9 +40,11 @@ def create_app(settings: AuditSettings) -> FastAPI:
         reconciler = Reconciler(pool, settings.kafka_bootstrap, topics, CONSUMER)
         app.state.runtime = runtime
         app.state.audit = AuditApplication(pool, signer, checkpointer, reconciler, consumer)
-        runtime.start("ledger-consumer", consumer.run())
-        runtime.start("checkpointer", checkpointer.run(settings.checkpoint_interval_seconds))
-        runtime.start("reconciler", reconciler.run(settings.reconcile_interval_seconds))
+        runtime.start("ledger-consumer", consumer.run)
+        runtime.start(
+            "checkpointer", lambda: checkpointer.run(settings.checkpoint_interval_seconds)
+        )
+        runtime.start("reconciler", lambda: reconciler.run(settings.reconcile_interval_seconds))
         try:
             yield
         finally:

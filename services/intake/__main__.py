@@ -32,7 +32,7 @@ def create_app(settings: IntakeSettings) -> FastAPI:
         app.state.intake = IntakeApplication(runtime.store)
         app.state.queries = IntakeQueries(runtime.store)
         app.state.relay = OutboxRelay(SERVICE, runtime.store, settings.kafka_bootstrap)
-        runtime.start("relay", app.state.relay.run())
+        runtime.start("relay", app.state.relay.run)
         try:
             yield
         finally:

@@ -1,0 +1,21 @@
+"""Background work (relays, consumers) survives failures and is reported while it fails."""
+
+import asyncio
+
+from shared.runtime import Runtime
+
+
+async def test_failed_background_work_is_restarted_and_marked_as_failing():
+    runtime = Runtime(settings=None, pool=None, store=None, restart_delays=(0.01,))  # type: ignore[arg-type]
+    attempts = []
+
+    async def flaky() -> None:
+        attempts.append(len(attempts))
+        if len(attempts) < 3:
+            raise ConnectionError("broker gone")
+
+    runtime.start("relay", flaky)
+    await asyncio.wait_for(runtime.tasks["relay"], timeout=2)
+
+    assert len(attempts) == 3
+    assert "relay" in runtime.last_failure
