@@ -62,6 +62,12 @@ class Stack:
             process.kill()
             process.wait()
 
+    def kill(self, service: str) -> None:
+        """SIGKILL: no shutdown, as when the machine or the process dies."""
+        process = self.processes.pop(service)
+        process.kill()
+        process.wait()
+
     def stop_all(self) -> None:
         for service in list(self.processes):
             self.stop(service)
