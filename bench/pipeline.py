@@ -79,11 +79,8 @@ async def watch_ledger(posted: dict[UUID, float], seen: dict[UUID, float], done)
 
 async def pipeline(count: int) -> None:
     stack = Stack()
-    for service in ("intake", "audit"):
-        stack.start(service)
     try:
-        for service in ("intake", "audit"):
-            await stack.wait_ready(service)
+        await stack.up("intake", "audit")
         meter = CpuMeter({
             "intake (HTTP + relay)": [stack.processes["intake"].pid],
             "audit (consumer + ledger)": [stack.processes["audit"].pid],

@@ -2,9 +2,10 @@
 limit, and health and readiness endpoints."""
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import structlog
+import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
@@ -12,16 +13,24 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from shared.logging import CORRELATION_HEADER, correlation
+from shared.logging import CORRELATION_HEADER, configure_logging, correlation
+from shared.settings import ServiceSettings
 
 log = structlog.get_logger()
 ReadinessCheck = Callable[[], Awaitable[dict[str, bool]]]
+S = TypeVar("S", bound=ServiceSettings)
 
 
 def problem(status: int, title: str, detail: Any) -> JSONResponse:
     """RFC 9457 problem details."""
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
     return JSONResponse(jsonable_encoder(body), status, media_type="application/problem+json")
+
+
+def serve(settings: S, create_app: Callable[[S], FastAPI]) -> None:
+    """Run a service's app as its composition root built it, with structured logs."""
+    configure_logging(settings.log_format, settings.log_level)
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None)
 
 
 def add_common_routes(app: FastAPI, ready: ReadinessCheck, max_body_bytes: int) -> None:

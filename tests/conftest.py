@@ -4,6 +4,7 @@
 import os
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import asyncpg
 import httpx
@@ -24,11 +25,11 @@ def database_url(service: str) -> str:
     return url
 
 
-@pytest.fixture
-async def isolated_pool() -> AsyncIterator[asyncpg.Pool]:
-    """A pool on the intake database whose tables live in a fresh schema of their own."""
+@asynccontextmanager
+async def fresh_schema_pool(service: str) -> AsyncIterator[asyncpg.Pool]:
+    """A pool on the service's database whose tables live in a fresh schema of their own."""
     schema = f"test_{uuid.uuid4().hex[:12]}"
-    url = database_url("intake")
+    url = database_url(service)
     admin = await asyncpg.connect(url)
     await admin.execute(f"CREATE SCHEMA {schema}")
     pool = await asyncpg.create_pool(
@@ -42,6 +43,12 @@ async def isolated_pool() -> AsyncIterator[asyncpg.Pool]:
         await pool.close()
         await admin.execute(f"DROP SCHEMA {schema} CASCADE")
         await admin.close()
+
+
+@pytest.fixture
+async def isolated_pool() -> AsyncIterator[asyncpg.Pool]:
+    async with fresh_schema_pool("intake") as pool:
+        yield pool
 
 
 @pytest.fixture
@@ -62,11 +69,8 @@ def unique_topic(prefix: str = "test") -> str:
 @pytest.fixture(scope="session")
 async def stack() -> AsyncIterator[Stack]:
     stack = Stack()
-    for service in ("intake", "audit"):
-        stack.start(service)
     try:
-        for service in ("intake", "audit"):
-            await stack.wait_ready(service)
+        await stack.up("intake", "audit")
         yield stack
     finally:
         stack.stop_all()

@@ -4,7 +4,6 @@ checkpointer, reconciler and the HTTP app."""
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import uvicorn
 from fastapi import FastAPI
 
 from services.audit import api, ledger
@@ -15,9 +14,8 @@ from services.audit.schema import ensure_audit_schema
 from services.audit.settings import AuditSettings
 from services.audit.signing import load_signer
 from shared.consumer import Consumer
-from shared.http import add_common_routes
+from shared.http import add_common_routes, serve
 from shared.kafka import all_service_topics
-from shared.logging import configure_logging
 from shared.runtime import open_runtime
 
 CONSUMER = "audit-ledger"
@@ -63,9 +61,7 @@ def routes(app: FastAPI) -> FastAPI:
 
 
 def main() -> None:
-    settings = AuditSettings()
-    configure_logging(settings.log_format, settings.log_level)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None)
+    serve(AuditSettings(), create_app)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import structlog
-import uvicorn
 from fastapi import FastAPI
 
 from services.intake import SERVICE, readmodel
@@ -12,8 +11,7 @@ from services.intake.api import add_error_handlers, router
 from services.intake.application import IntakeApplication
 from services.intake.queries import IntakeQueries
 from services.intake.settings import IntakeSettings
-from shared.http import add_common_routes
-from shared.logging import configure_logging
+from shared.http import add_common_routes, serve
 from shared.relay import OutboxRelay
 from shared.runtime import open_runtime
 
@@ -46,9 +44,7 @@ def create_app(settings: IntakeSettings) -> FastAPI:
 
 
 def main() -> None:
-    settings = IntakeSettings()
-    configure_logging(settings.log_format, settings.log_level)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None)
+    serve(IntakeSettings(), create_app)
 
 
 if __name__ == "__main__":

@@ -40,6 +40,13 @@ class Stack:
             stderr=subprocess.STDOUT,
         )
 
+    async def up(self, *services: str) -> None:
+        """Start the services together, then wait until each is ready."""
+        for service in services:
+            self.start(service)
+        for service in services:
+            await self.wait_ready(service)
+
     async def wait_ready(self, service: str, seconds: float = 60) -> None:
         async with httpx.AsyncClient(base_url=self.url(service)) as client:
             for _ in range(int(seconds * 5)):
