@@ -21,7 +21,7 @@ from aiokafka.structs import ConsumerRecord
 from shared.envelope import Envelope
 from shared.kafka import dead_letter_topic, ensure_topics, reliable_producer
 from shared.logging import correlation
-from shared.tracking import committed_offsets
+from shared.tracking import Position, advance, committed_offsets
 
 log = structlog.get_logger()
 
@@ -70,7 +70,6 @@ class Consumer:
         self.max_attempts = max_attempts
         self.dead_letters = 0
         self.processed = 0
-        self.assigned = asyncio.Event()
         self._last_error: BaseException | None = None
         self.dead_letter_producer = reliable_producer(bootstrap)
 
@@ -147,30 +146,15 @@ class Consumer:
 
     async def _apply(self, tp: TopicPartition, items: list[Delivered], last: int) -> None:
         """The handler's effect and the new position, in one transaction; skip what was done."""
+        position = Position(self.name, tp.topic, tp.partition, last)
         async with self.pool.acquire() as conn, conn.transaction():
-            done = await conn.fetchval(
-                "SELECT kafka_offset FROM tracking WHERE consumer = $1 AND topic = $2"
-                " AND partition = $3 FOR UPDATE",
-                self.name,
-                tp.topic,
-                tp.partition,
-            )
-            done = -1 if done is None else done
-            if last <= done:
+            done = await advance(conn, position)
+            if done is None:
                 return
             fresh = [item for item in items if item.offset > done]
             if fresh:
                 with correlation(fresh[0].envelope.correlation_id):
                     await self.handle(conn, fresh)
-            await conn.execute(
-                "INSERT INTO tracking (consumer, topic, partition, kafka_offset)"
-                " VALUES ($1, $2, $3, $4) ON CONFLICT (consumer, topic, partition)"
-                " DO UPDATE SET kafka_offset = EXCLUDED.kafka_offset",
-                self.name,
-                tp.topic,
-                tp.partition,
-                last,
-            )
         self.processed += len(fresh)
 
     async def _dead_letter(self, record: ConsumerRecord, error: BaseException) -> None:
@@ -212,4 +196,3 @@ class _SeekToTracked(ConsumerRebalanceListener):
         for tp in assigned:
             if (tp.topic, tp.partition) in tracked:
                 self.consumer.seek(tp, tracked[(tp.topic, tp.partition)] + 1)
-        self.runner.assigned.set()

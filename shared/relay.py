@@ -29,7 +29,6 @@ class OutboxRelay:
         self.bootstrap = bootstrap
         self.topic = topic or topic_of(service)
         self.batch_size = batch_size
-        self.published_events = 0
         self._wakeup = asyncio.Event()
 
     async def run(self) -> None:
@@ -74,7 +73,6 @@ class OutboxRelay:
             return 0
         await self.publish(producer, batch)
         await self.record(batch[-1].id)
-        self.published_events += len(batch)
         return len(batch)
 
     async def publish(self, producer: AIOKafkaProducer, batch: list[Notification]) -> None:

@@ -31,18 +31,26 @@ CREATE TABLE IF NOT EXISTS relay_position (
     notification_id bigint NOT NULL
 );
 
-CREATE OR REPLACE FUNCTION advance_tracking(
-    t_consumer text, t_topic text, t_partition int, t_offset bigint) RETURNS void
+-- Moves a consumer's position in one topic partition to t_offset and returns the previous
+-- one (-1 if none), or NULL when t_offset is not past it (already processed). The advisory
+-- lock admits one transaction at a time per consumer partition, even before its first row.
+CREATE OR REPLACE FUNCTION advance_position(
+    t_consumer text, t_topic text, t_partition int, t_offset bigint) RETURNS bigint
 LANGUAGE plpgsql AS $$
+DECLARE
+    previous bigint;
 BEGIN
-    INSERT INTO tracking AS t (consumer, topic, partition, kafka_offset)
-    VALUES (t_consumer, t_topic, t_partition, t_offset)
-    ON CONFLICT (consumer, topic, partition) DO UPDATE SET kafka_offset = EXCLUDED.kafka_offset
-    WHERE t.kafka_offset < EXCLUDED.kafka_offset;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'offset % of %[%] already processed by %',
-            t_offset, t_topic, t_partition, t_consumer USING ERRCODE = '{ALREADY_PROCESSED}';
+    PERFORM pg_advisory_xact_lock(
+        hashtextextended(t_consumer || '/' || t_topic || '/' || t_partition, 0));
+    SELECT kafka_offset INTO previous FROM tracking
+    WHERE consumer = t_consumer AND topic = t_topic AND partition = t_partition;
+    IF previous >= t_offset THEN
+        RETURN NULL;
     END IF;
+    INSERT INTO tracking (consumer, topic, partition, kafka_offset)
+    VALUES (t_consumer, t_topic, t_partition, t_offset)
+    ON CONFLICT (consumer, topic, partition) DO UPDATE SET kafka_offset = EXCLUDED.kafka_offset;
+    RETURN coalesce(previous, -1);
 END $$;
 
 -- Appends the events of one or more saves (numbered by `saves`). A save whose events meet a
@@ -62,8 +70,10 @@ BEGIN
     SELECT coalesce(array_agg(DISTINCT b.save_no), '{{}}') INTO conflicted
     FROM unnest(ids, versions, saves) AS b(originator_id, originator_version, save_no)
     JOIN stored_events s USING (originator_id, originator_version);
-    IF t_consumer IS NOT NULL THEN
-        PERFORM advance_tracking(t_consumer, t_topic, t_partition, t_offset);
+    IF t_consumer IS NOT NULL
+            AND advance_position(t_consumer, t_topic, t_partition, t_offset) IS NULL THEN
+        RAISE EXCEPTION 'offset % of %[%] already processed by %',
+            t_offset, t_topic, t_partition, t_consumer USING ERRCODE = '{ALREADY_PROCESSED}';
     END IF;
     NOTIFY {NOTIFY_CHANNEL};
     RETURN QUERY

@@ -18,9 +18,11 @@ class Position:
         return (self.consumer, self.topic, self.partition, self.offset)
 
 
-async def advance(conn: asyncpg.Connection, position: Position) -> None:
-    """Record `position`; raises (SQLSTATE ALREADY_PROCESSED) if it is not past the last one."""
-    await conn.execute("SELECT advance_tracking($1, $2, $3, $4)", *position.as_args())
+async def advance(conn: asyncpg.Connection, position: Position) -> int | None:
+    """Move to `position` inside the caller's transaction; return the previous offset (-1 if
+    none), or None if `position` was processed already. Concurrent callers for one topic
+    partition wait for each other until commit."""
+    return await conn.fetchval("SELECT advance_position($1, $2, $3, $4)", *position.as_args())
 
 
 async def committed_offsets(pool: asyncpg.Pool, consumer: str) -> dict[tuple[str, int], int]:

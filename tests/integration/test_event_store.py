@@ -5,7 +5,8 @@ import random
 
 import pytest
 
-from shared.eventstore import AggregateNotFound, ConcurrencyConflict, EventStore
+from shared.eventstore import AggregateNotFound, AlreadyProcessed, ConcurrencyConflict, EventStore
+from shared.tracking import Position, advance
 from tests.support.aggregates import meta_for, new_counter
 
 
@@ -97,3 +98,32 @@ async def test_tailing_reader_sees_every_event_once_in_commit_order_under_concur
     ]
     assert seen == stored
     assert len(set(seen)) == len(seen)
+
+
+async def test_a_save_with_a_tracking_position_already_recorded_stores_nothing(store: EventStore):
+    position = Position("policy", "intake.events", 0, 41)
+    await store.save(new_counter(), tracking=position)
+    again = new_counter()
+
+    with pytest.raises(AlreadyProcessed):
+        await store.save(again, tracking=position)
+
+    with pytest.raises(AggregateNotFound):
+        await store.get(again.id)
+    later = new_counter()
+    await store.save(later, tracking=Position("policy", "intake.events", 0, 42))
+    assert (await store.get(later.id)).count == 0
+
+
+async def test_concurrent_consumers_of_one_partition_apply_a_position_once(store: EventStore):
+    position = Position("policy", "intake.events", 2, 7)
+
+    async def apply() -> int | None:
+        async with store.pool.acquire() as conn, conn.transaction():
+            previous = await advance(conn, position)
+            await asyncio.sleep(0.05)  # the effect, while the other waits
+            return previous
+
+    results = await asyncio.gather(*(apply() for _ in range(5)))
+
+    assert sorted(results, key=str) == [-1, None, None, None, None]
