@@ -1,8 +1,11 @@
 # Shared by the deploy scripts: where state lives, logging, waiting.
+# The checkout's own state: the services' environment and logs.
 STATE_DIR=${RAPPORT_STATE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.state}
-# The development secrets belong with the machine's one PostgreSQL cluster, not with a
-# checkout: two checkouts on one machine must read each other's encrypted events.
-SECRETS_DIR=${RAPPORT_SECRETS_DIR:-/var/lib/rapport/dev-secrets}
+# The machine's: PostgreSQL is one cluster per machine, so the Kafka broker's storage and the
+# development secrets live beside it, not in a checkout. A second checkout then reads the
+# same encrypted events, and the consumers' positions in Postgres match the broker's offsets.
+RAPPORT_HOME=${RAPPORT_HOME:-/var/lib/rapport}
+SECRETS_DIR="$RAPPORT_HOME/dev-secrets"
 mkdir -p "$STATE_DIR" "$SECRETS_DIR"
 chmod 700 "$SECRETS_DIR"
 

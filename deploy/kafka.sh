@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Apache Kafka for machines without a Docker engine: the official broker jars, resolved
 # from Maven Central by deploy/kafka/pom.xml, run in KRaft mode on 127.0.0.1:9092.
-# Idempotent: jars are resolved and storage formatted once; a running broker is reused.
+# Idempotent: jars are resolved and storage formatted once (in $RAPPORT_HOME/kafka, beside the
+# machine's PostgreSQL); a running broker is reused.
 #   deploy/kafka.sh up | down | status
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/common.sh"
 
-KAFKA_DIR="$STATE_DIR/kafka"
+KAFKA_DIR="$RAPPORT_HOME/kafka"
 LIBS="$KAFKA_DIR/libs"
 DATA="$KAFKA_DIR/data"
 PIDFILE="$KAFKA_DIR/kafka.pid"
@@ -22,9 +23,10 @@ resolve_jars() {
   [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && return 0
   log "resolving Apache Kafka jars from Maven Central"
   rm -rf "$LIBS" && mkdir -p "$LIBS"
-  mvn -B -q -Dstyle.color=never -f "$here/kafka/pom.xml" \
+  # This Maven prints colour codes even in batch mode; strip them from its messages.
+  mvn -B -q -f "$here/kafka/pom.xml" \
     org.apache.maven.plugins:maven-dependency-plugin:3.6.1:copy-dependencies \
-    -DincludeScope=runtime -DoutputDirectory="$LIBS"
+    -DincludeScope=runtime -DoutputDirectory="$LIBS" 2>&1 | sed 's/\x1b\[[0-9;]*m//g' >&2
   echo "$want" >"$stamp"
 }
 
@@ -49,7 +51,7 @@ up() {
   format_storage
   mkdir -p "$KAFKA_DIR/logs"
   if ! running && answers; then
-    log "another broker already answers on 127.0.0.1:9092 (not this checkout's); stop it first"
+    log "another broker already answers on 127.0.0.1:9092 (not the one in $KAFKA_DIR); stop it first"
     return 1
   fi
   if ! running; then

@@ -193,6 +193,14 @@ class _SeekToTracked(ConsumerRebalanceListener):
 
     async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
         tracked = await committed_offsets(self.runner.pool, self.runner.name)
+        ends = await self.consumer.end_offsets(list(assigned)) if assigned else {}
         for tp in assigned:
-            if (tp.topic, tp.partition) in tracked:
-                self.consumer.seek(tp, tracked[(tp.topic, tp.partition)] + 1)
+            if (tp.topic, tp.partition) not in tracked:
+                continue
+            position = tracked[(tp.topic, tp.partition)] + 1
+            if position > ends[tp]:
+                # Kafka lost messages Postgres says were processed: a broker whose storage was
+                # wiped, or a topic deleted and made again. Nothing is skipped silently.
+                log.error("consumer.position_past_end_of_partition", topic=tp.topic,
+                          partition=tp.partition, tracked=position, end=ends[tp])  # fmt: skip
+            self.consumer.seek(tp, position)
