@@ -35,6 +35,7 @@ test-unit: venv
 lint: venv
 	$(VENV)/bin/ruff check services shared tests bench
 	$(VENV)/bin/ruff format --check services shared tests bench
+	$(VENV)/bin/mypy services shared
 
 bench: venv infra-up
 	set -a; source .state/dev.env; set +a; $(PY) bench/pipeline.py && $(PY) bench/ledger.py

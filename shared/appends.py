@@ -39,7 +39,8 @@ async def append_saves(
 
     With a projection, the caller must hold a transaction open on `conn`."""
     rows = [(row, number) for number, save in enumerate(saves) for row in save.rows]
-    columns = list(zip(*[row for row, _ in rows], strict=True)) or [[], [], [], []]
+    no_rows: list[Sequence[Any]] = [[], [], [], []]
+    columns = list(zip(*[row for row, _ in rows], strict=True)) or no_rows
     stored = await conn.fetch(
         "SELECT * FROM append_events($1::uuid[], $2::bigint[], $3::text[], $4::bytea[],"
         " $5::int[], $6, $7, $8, $9)",
@@ -106,7 +107,9 @@ class GroupCommit:
     def _take_batch(self) -> list[tuple[Save, asyncio.Future]]:
         """The next saves, leaving for later any that writes a version another already does:
         in the database, after the first commits, it then meets its conflict."""
-        batch, keys, later = [], set(), []
+        batch: list[tuple[Save, asyncio.Future]] = []
+        keys: set[tuple[UUID, int]] = set()
+        later: list[tuple[Save, asyncio.Future]] = []
         for save, future in self._waiting:
             if len(batch) < self.max_saves and not keys & save.keys:
                 batch.append((save, future))

@@ -36,7 +36,8 @@ class Delivered:
     offset: int
 
 
-Handler = Callable[[asyncpg.Connection, list[Delivered]], Awaitable[None]]
+# Stores a batch in the transaction that tracks it; any result (such as a count) is ignored.
+Handler = Callable[[asyncpg.Connection, list[Delivered]], Awaitable[object]]
 # SQLSTATE classes of faults in the database, not in the message: connection, transaction
 # rollback (serialisation, deadlock), insufficient resources (disk full), operator
 # intervention (shutdown), system error. These are retried until they pass.

@@ -7,7 +7,7 @@ position) atomically.
 """
 
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
 import asyncpg
@@ -126,7 +126,9 @@ class EventStore:
 
     def _to_row(self, event: Any) -> tuple[UUID, int, str, bytes]:
         stored = self.mapper.to_stored_event(event)
-        return (stored.originator_id, stored.originator_version, stored.topic, stored.state)
+        # StoredEvent allows str ids too; this store's aggregates (and its uuid column) use UUIDs.
+        originator_id = cast(UUID, stored.originator_id)
+        return (originator_id, stored.originator_version, stored.topic, stored.state)
 
     def _to_event(self, originator_id: UUID, row: asyncpg.Record) -> Any:
         stored = StoredEvent(originator_id, row["originator_version"], row["topic"], row["state"])

@@ -52,6 +52,7 @@ class AuditApplication:
         if (event_id is None) == (leaf_index is None):
             raise InvalidRequest("give either event_id or leaf_index")
         if leaf_index is None:
+            assert event_id is not None  # exactly one of the two is given (checked above)
             leaf_index = await entries.leaf_index_of(self.pool, event_id)
         anchor = await checkpoints.chosen(self.pool, checkpoint_id)
         return await bundles.proven_entry(self.pool, leaf_index, anchor)

@@ -3,7 +3,7 @@
 
 import itertools
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeAlias
 from uuid import UUID
 
 from services.audit import checkpoints, entries, proofs
@@ -13,7 +13,7 @@ from services.audit.merkle import consistency_proof
 from services.audit.replay import Entry, replay
 from services.audit.verifier import BUNDLE_FORMAT, leaf_hash, verify_inclusion
 
-Db = proofs.Db
+Db: TypeAlias = proofs.Db
 
 
 async def case_entries(db: Db, case_id: UUID, anchor: Checkpoint) -> list[Entry]:

@@ -9,7 +9,7 @@ import asyncio
 import base64
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeAlias
 
 import asyncpg
 import structlog
@@ -20,7 +20,7 @@ from services.audit.signing import Signer
 from services.audit.verifier import checkpoint_body, verify_consistency
 
 log = structlog.get_logger()
-Db = asyncpg.Pool | asyncpg.Connection
+Db: TypeAlias = asyncpg.Pool | asyncpg.Connection
 _ISSUING_LOCK = 4245
 _COLUMNS = "id, tree_size, root_hash, issued_at, key_id, signature"
 

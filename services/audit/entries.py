@@ -1,13 +1,13 @@
 """Reading the ledger's entries."""
 
-from typing import Any
+from typing import Any, TypeAlias
 from uuid import UUID
 
 import asyncpg
 
 from services.audit.errors import NotFound
 
-Db = asyncpg.Pool | asyncpg.Connection
+Db: TypeAlias = asyncpg.Pool | asyncpg.Connection
 
 COLUMNS = (
     "leaf_index, event_id, type, case_id, topic, kafka_partition, kafka_offset, received_at,"

@@ -19,7 +19,8 @@ GetNode = Callable[[int, int], bytes]
 
 class Node(NamedTuple):
     level: int
-    index: int
+    # Shadows tuple.index on purpose: the name of the ledger_nodes column it is copied into.
+    index: int  # type: ignore[assignment]
     hash: bytes
 
 

@@ -1,7 +1,7 @@
 """Proofs and roots over the stored complete subtrees: each answer reads its nodes in one query."""
 
 from collections.abc import Callable, Iterable
-from typing import TypeVar
+from typing import TypeAlias, TypeVar
 
 import asyncpg
 
@@ -15,7 +15,7 @@ from services.audit.merkle import (
     root_hash,
 )
 
-Db = asyncpg.Pool | asyncpg.Connection
+Db: TypeAlias = asyncpg.Pool | asyncpg.Connection
 T = TypeVar("T")
 
 

@@ -18,7 +18,10 @@ from services.intake.stages import ASSESSMENT_BOOKED, REFERRED, WAITING, not_bef
 class Assessment(Aggregate):
     if TYPE_CHECKING:  # what Case has
         status: str
-        state: str
+
+        @property
+        def state(self) -> str: ...  # a property of Case
+
         referral_date: date
         assessment: dict[str, Any] | None
         outcome: dict[str, Any] | None

@@ -17,7 +17,10 @@ from services.intake.stages import ACTIVE, require
 class ClinicalRecord(Aggregate):
     if TYPE_CHECKING:  # attributes that Case sets
         status: str
-        state: str
+
+        @property
+        def state(self) -> str: ...  # a property of Case
+
         first_treatment_on: date | None
         ipaf: list[dict[str, Any]]
         letters: list[dict[str, Any]]

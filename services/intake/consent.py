@@ -49,7 +49,10 @@ class Consent:
 class Consents(Aggregate):
     if TYPE_CHECKING:  # attributes that Case sets
         status: str
-        state: str
+
+        @property
+        def state(self) -> str: ...  # a property of Case
+
         consents: dict[UUID, Consent]
 
     @property

@@ -11,10 +11,10 @@ waiting clock (waiting.py), consents (consent.py), the IPAF and goodbye letter (
 """
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
-from eventsourcing.domain import event
+from eventsourcing.domain import Aggregate, event
 
 from services.intake import errors
 from services.intake.assessment import Assessment
@@ -35,6 +35,9 @@ from services.intake.waiting import WaitingClock, days_waited
 
 
 class Case(Assessment, WaitingClock, Consents, ClinicalRecord):
+    if TYPE_CHECKING:  # the event class that @event("ReferralReceived") makes at runtime
+        ReferralReceived: ClassVar[type[Aggregate.Created]]
+
     @event("ReferralReceived")
     def __init__(
         self,
@@ -100,6 +103,7 @@ class Case(Assessment, WaitingClock, Consents, ClinicalRecord):
         if therapist_id == self.therapist_id:
             raise errors.SameTherapist(action, f"allocated to {therapist_id} already")
         not_before("reallocated_on", reallocated_on, self.allocations[-1]["on"])
+        assert self.therapist_id is not None  # an active case has a therapist
         self._therapist_reallocated(
             therapist_id=therapist_id,
             previous_therapist_id=self.therapist_id,

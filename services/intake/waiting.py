@@ -40,7 +40,10 @@ def breaches(waited: int) -> dict[str, bool]:
 class WaitingClock(Aggregate):
     if TYPE_CHECKING:  # attributes that Case sets
         status: str
-        state: str
+
+        @property
+        def state(self) -> str: ...  # a property of Case
+
         referral_date: date
         first_treatment_on: date | None
         ending: dict[str, Any] | None
@@ -70,9 +73,9 @@ class WaitingClock(Aggregate):
             raise errors.TreatmentAlreadyStarted(action, self.state, why="the clock has stopped")
         if self.open_pause:
             raise errors.CaseIsPaused(action, self.state)
-        not_before(
-            "paused_from", paused_from, self.pauses[-1].end if self.pauses else self.referral_date
-        )
+        last_end = self.pauses[-1].end if self.pauses else self.referral_date
+        assert last_end is not None  # no open pause, so the last one has ended
+        not_before("paused_from", paused_from, last_end)
         self._pause_started(
             paused_from=paused_from, reason=reason, reason_sha256=sha256_hex(reason), meta=meta
         )

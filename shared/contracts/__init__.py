@@ -1,7 +1,7 @@
 """Event contracts: what each event type may carry on Kafka. Ids, codes, dates and digests
 only; never a name, a contact detail or free text (DESIGN.md, Data protection)."""
 
-from typing import ClassVar
+from typing import ClassVar, Unpack
 
 from pydantic import BaseModel, ConfigDict
 
@@ -14,7 +14,7 @@ class EventContract(BaseModel):
     type: ClassVar[str]
     schema_version: ClassVar[int] = 1
 
-    def __init_subclass__(cls, **kwargs: object) -> None:
+    def __init_subclass__(cls, **kwargs: Unpack[ConfigDict]) -> None:  # as BaseModel declares it
         super().__init_subclass__(**kwargs)
         if "type" in cls.__dict__:
             _registry[cls.type] = cls

@@ -66,7 +66,11 @@ class CaseOut(BaseModel):
     @classmethod
     def of(cls, case: Case, today: date) -> "CaseOut":
         waited = case.days_waited(today)
-        waiting = {"days_waited": waited, "paused_days": case.paused_days, **breaches(waited)}
+        waiting: dict[str, Any] = {
+            "days_waited": waited,
+            "paused_days": case.paused_days,
+            **breaches(waited),
+        }
         waiting["pauses"] = [vars(p) for p in case.pauses]
         return cls(
             case_id=case.id,
