@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import asyncpg
 import structlog
-from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.errors import KafkaError
 from aiokafka.structs import ConsumerRecord
 
@@ -72,12 +72,14 @@ class Consumer:
         self.dead_letters = 0
         self.processed = 0
         self._last_error: BaseException | None = None
-        self.dead_letter_producer = reliable_producer(bootstrap)
+        self.dead_letter_producer: AIOKafkaProducer  # made by run()
 
     async def run(self) -> None:
         await ensure_topics(
             self.bootstrap, self.topics + [dead_letter_topic(t) for t in self.topics]
         )
+        # Made afresh on every run: a supervisor may restart this after a failure.
+        self.dead_letter_producer = reliable_producer(self.bootstrap)
         consumer = AIOKafkaConsumer(
             bootstrap_servers=self.bootstrap,
             group_id=self.name,
@@ -85,10 +87,10 @@ class Consumer:
             auto_offset_reset="earliest",
             max_poll_records=self.batch_size,
         )
-        await self.dead_letter_producer.start()
-        await consumer.start()
-        consumer.subscribe(self.topics, listener=_SeekToTracked(self, consumer))
         try:
+            await self.dead_letter_producer.start()
+            await consumer.start()
+            consumer.subscribe(self.topics, listener=_SeekToTracked(self, consumer))
             while True:
                 batches = await consumer.getmany(timeout_ms=500, max_records=self.batch_size)
                 for partition, records in batches.items():

@@ -30,8 +30,12 @@ class KafkaScan:
         self.admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
 
     async def __aenter__(self) -> "KafkaScan":
-        await self.admin.start()
-        await self.consumer.start()
+        try:
+            await self.admin.start()
+            await self.consumer.start()
+        except BaseException:
+            await self.__aexit__()
+            raise
         return self
 
     async def __aexit__(self, *_: object) -> None:
