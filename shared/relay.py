@@ -107,4 +107,5 @@ class OutboxRelay:
         )
 
     async def lag(self) -> int:
+        """Events stored but not yet acknowledged by the broker."""
         return await self.store.max_notification_id() - await self.position()

@@ -2,18 +2,9 @@
 
 from typing import Any
 
-Sample = tuple[str, dict[str, str], float]
+from shared.metrics import Sample, render
 
-
-def render(samples: list[Sample], help_texts: dict[str, str]) -> str:
-    lines, described = [], set()
-    for name, labels, value in samples:
-        if name not in described and name in help_texts:
-            lines += [f"# HELP {name} {help_texts[name]}", f"# TYPE {name} gauge"]
-            described.add(name)
-        shown = ",".join(f'{k}="{v}"' for k, v in labels.items())
-        lines.append(f"{name}{{{shown}}} {value:g}" if shown else f"{name} {value:g}")
-    return "\n".join(lines) + "\n"
+__all__ = ["HELP", "Sample", "reconciliation_samples", "render"]
 
 
 HELP = {
