@@ -41,7 +41,8 @@ format_storage() {
   kafka_java kafka.tools.StorageTool format -t "$cluster_id" -c "$CONFIG" --ignore-formatted >/dev/null
 }
 
-running() { [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; }
+# The recorded process is alive and still the broker (its pid may be another's after a reboot).
+running() { [ -f "$PIDFILE" ] && grep -qa kafka.Kafka "/proc/$(cat "$PIDFILE")/cmdline" 2>/dev/null; }
 
 # Ready when the broker answers an ApiVersions request on its client port.
 answers() { python3 "$here/kafka_ready.py" 127.0.0.1 9092; }
