@@ -1,7 +1,7 @@
 """The event envelope: the contract of every message on Kafka (DESIGN.md)."""
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import Any
 from uuid import UUID, uuid5
 
@@ -104,7 +104,3 @@ class Envelope(BaseModel):
         return json.dumps(
             self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
         ).encode()
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)

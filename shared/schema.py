@@ -88,8 +88,17 @@ END $$;
 """
 
 
-async def ensure_schema(conn: asyncpg.Connection) -> None:
-    # Serialise concurrent start-ups: CREATE ... IF NOT EXISTS races on the catalogue.
+SCHEMA_LOCK = 4242  # one advisory lock for every service's DDL
+
+
+async def create_idempotently(conn: asyncpg.Connection, ddl: str) -> None:
+    """Run CREATE ... IF NOT EXISTS statements; concurrent start-ups would race on the
+    catalogue, so they take turns."""
     async with conn.transaction():
-        await conn.execute("SELECT pg_advisory_xact_lock(4242)")
-        await conn.execute(SCHEMA)
+        await conn.execute("SELECT pg_advisory_xact_lock($1)", SCHEMA_LOCK)
+        await conn.execute(ddl)
+
+
+async def ensure_schema(conn: asyncpg.Connection) -> None:
+    """The event store's tables and functions, shared by every service."""
+    await create_idempotently(conn, SCHEMA)

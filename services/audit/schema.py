@@ -2,6 +2,8 @@
 
 import asyncpg
 
+from shared.schema import create_idempotently
+
 AUDIT_SCHEMA = """
 -- One row per event, in arrival order: leaf `leaf_index` of the Merkle tree.
 CREATE TABLE IF NOT EXISTS ledger_entries (
@@ -51,7 +53,4 @@ CREATE TABLE IF NOT EXISTS reconciliation_marks (
 
 
 async def ensure_audit_schema(conn: asyncpg.Connection) -> None:
-    # Serialise concurrent start-ups: CREATE ... IF NOT EXISTS races on the catalogue.
-    async with conn.transaction():
-        await conn.execute("SELECT pg_advisory_xact_lock(4243)")
-        await conn.execute(AUDIT_SCHEMA)
+    await create_idempotently(conn, AUDIT_SCHEMA)

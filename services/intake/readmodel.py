@@ -16,6 +16,7 @@ from eventsourcing.utils import get_topic
 
 from services.intake.domain import Case
 from shared.eventstore import EventStore
+from shared.schema import create_idempotently
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS intake_case_index (
@@ -51,9 +52,7 @@ Row = tuple[Any, ...]
 
 
 async def ensure_schema(conn: asyncpg.Connection) -> None:
-    async with conn.transaction():
-        await conn.execute("SELECT pg_advisory_xact_lock(4243)")
-        await conn.execute(SCHEMA)
+    await create_idempotently(conn, SCHEMA)
 
 
 def row_of(case: Case) -> Row:

@@ -31,15 +31,22 @@ async def post_referrals(intake: httpx.AsyncClient, count: int) -> list[str]:
     return acknowledged
 
 
+async def kill_mid_load(stack: Stack, intake: httpx.AsyncClient, service: str) -> list[str]:
+    """Post 150 referrals, SIGKILL `service` half a second in, start it again; return the
+    event ids of the referrals that were acknowledged."""
+    load = asyncio.create_task(post_referrals(intake, 150))
+    await asyncio.sleep(0.5)
+    stack.kill(service)
+    acknowledged = await load
+    stack.start(service)
+    await stack.wait_ready(service)
+    return acknowledged
+
+
 async def test_audit_killed_mid_load_restarts_and_the_ledger_holds_each_event_once(
     stack: Stack, intake, audit
 ):
-    load = asyncio.create_task(post_referrals(intake, 150))
-    await asyncio.sleep(0.5)
-    stack.kill("audit")
-    acknowledged = await load
-    stack.start("audit")
-    await stack.wait_ready("audit")
+    acknowledged = await kill_mid_load(stack, intake, "audit")
 
     counts = await wait_for_ledger(audit, set(acknowledged), seconds=120)
 
@@ -50,12 +57,7 @@ async def test_audit_killed_mid_load_restarts_and_the_ledger_holds_each_event_on
 async def test_intake_killed_mid_load_every_acknowledged_referral_still_reaches_the_ledger(
     stack: Stack, intake, audit
 ):
-    load = asyncio.create_task(post_referrals(intake, 150))
-    await asyncio.sleep(0.5)
-    stack.kill("intake")
-    acknowledged = await load
-    stack.start("intake")
-    await stack.wait_ready("intake")
+    acknowledged = await kill_mid_load(stack, intake, "intake")
 
     counts = await wait_for_ledger(audit, set(acknowledged), seconds=120)
 
