@@ -11,7 +11,9 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[2]
 LOGS = ROOT / ".state" / "test-logs"
-SERVICE_PORTS = {"intake": 18001, "audit": 18004}
+# RAPPORT_TEST_PORT_BASE moves every port, so two runs on one machine do not collide.
+PORT_BASE = int(os.environ.get("RAPPORT_TEST_PORT_BASE", "18000"))
+SERVICE_PORTS = {"intake": PORT_BASE + 1, "audit": PORT_BASE + 4}
 STAFF = {"X-Actor-Id": "staff-e2e", "X-Actor-Role": "intake_worker"}
 
 
