@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# A three-broker Apache Kafka cluster on loopback for the fault tests: KRaft, every node a
+# broker and a controller, topics replicated three times with min.insync.replicas 2. It uses
+# the jars deploy/kafka.sh resolves and never touches the development broker on 9092.
+# Idempotent: storage is formatted once; a running node is reused; up starts only the
+# nodes that are not running.
+#   deploy/kafka_cluster.sh up [NODE...] | down [NODE...] | kill NODE | status | clean
+# KAFKA_CLUSTER_PORT (default 19092): node N's client port is PORT+N-1, its controller's
+# PORT+3+N-1. The storage lives in $RAPPORT_HOME/kafka-cluster-PORT (clean removes it).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/common.sh"
+
+PORT=${KAFKA_CLUSTER_PORT:-19092}
+NODES=(1 2 3)
+LIBS="$RAPPORT_HOME/kafka/libs"
+DIR="$RAPPORT_HOME/kafka-cluster-$PORT"
+HEAP=${KAFKA_CLUSTER_HEAP:-320m}
+
+client_port() { echo $((PORT + $1 - 1)); }
+controller_port() { echo $((PORT + 3 + $1 - 1)); }
+node_dir() { echo "$DIR/node$1"; }
+pidfile() { echo "$(node_dir "$1")/kafka.pid"; }
+
+voters() {
+  local n out=()
+  for n in "${NODES[@]}"; do out+=("$n@127.0.0.1:$(controller_port "$n")"); done
+  (IFS=,; echo "${out[*]}")
+}
+
+write_config() {
+  local n=$1
+  cat >"$(node_dir "$n")/server.properties" <<EOF
+process.roles=broker,controller
+node.id=$n
+controller.quorum.voters=$(voters)
+listeners=PLAINTEXT://127.0.0.1:$(client_port "$n"),CONTROLLER://127.0.0.1:$(controller_port "$n")
+advertised.listeners=PLAINTEXT://127.0.0.1:$(client_port "$n")
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+inter.broker.listener.name=PLAINTEXT
+log.dirs=$(node_dir "$n")/data
+num.partitions=3
+default.replication.factor=3
+min.insync.replicas=2
+offsets.topic.replication.factor=3
+offsets.topic.num.partitions=3
+transaction.state.log.replication.factor=3
+transaction.state.log.min.isr=2
+group.initial.rebalance.delay.ms=0
+auto.create.topics.enable=false
+unclean.leader.election.enable=false
+EOF
+}
+
+kafka_java() {
+  local n=$1
+  shift
+  java -Xms"$HEAP" -Xmx"$HEAP" -XX:+UseG1GC -XX:TieredStopAtLevel=1 \
+    -Dlog4j2.configurationFile="$here/kafka/log4j2.properties" \
+    -Dkafka.logs.dir="$(node_dir "$n")/logs" -cp "$LIBS/*" "$@"
+}
+
+format_storage() {
+  [ -f "$DIR/cluster.id" ] || kafka_java 1 kafka.tools.StorageTool random-uuid >"$DIR/cluster.id"
+  local n pids=()
+  for n in "${NODES[@]}"; do
+    mkdir -p "$(node_dir "$n")/logs"
+    write_config "$n"
+    [ -f "$(node_dir "$n")/data/meta.properties" ] && continue
+    kafka_java "$n" kafka.tools.StorageTool format -t "$(cat "$DIR/cluster.id")" \
+      -c "$(node_dir "$n")/server.properties" --ignore-formatted >/dev/null &
+    pids+=($!)
+  done
+  for pid in "${pids[@]}"; do wait "$pid"; done
+}
+
+# The recorded process is alive and still this node's broker.
+running() {
+  local file
+  file=$(pidfile "$1")
+  [ -f "$file" ] && grep -qa "$(node_dir "$1")/server.properties" "/proc/$(cat "$file")/cmdline" 2>/dev/null
+}
+
+answers() { python3 "$here/kafka_ready.py" 127.0.0.1 "$(client_port "$1")"; }
+
+start_node() {
+  local n=$1
+  running "$n" && return 0
+  if answers "$n"; then
+    log "another process answers on 127.0.0.1:$(client_port "$n"); stop it first"
+    return 1
+  fi
+  nohup java -Xms"$HEAP" -Xmx"$HEAP" -XX:+UseG1GC \
+    -Dlog4j2.configurationFile="$here/kafka/log4j2.properties" \
+    -Dkafka.logs.dir="$(node_dir "$n")/logs" -cp "$LIBS/*" \
+    kafka.Kafka "$(node_dir "$n")/server.properties" >"$(node_dir "$n")/logs/stdout.log" 2>&1 &
+  echo $! >"$(pidfile "$n")"
+}
+
+wait_answering() {
+  local n
+  for _ in $(seq 120); do
+    local all=1
+    for n in "$@"; do
+      if ! running "$n"; then
+        log "Kafka node $n exited during start-up; the end of its log:"
+        tail -20 "$(node_dir "$n")/logs/server.log" >&2 || true
+        return 1
+      fi
+      answers "$n" || all=0
+    done
+    [ $all = 1 ] && return 0
+    sleep 1
+  done
+  log "Kafka nodes $* did not answer within 120s"
+  return 1
+}
+
+up() {
+  local nodes=("$@")
+  [ $# -gt 0 ] || nodes=("${NODES[@]}")
+  bash "$here/kafka.sh" resolve_jars
+  mkdir -p "$DIR"
+  format_storage
+  local n
+  for n in "${nodes[@]}"; do start_node "$n"; done
+  wait_answering "${nodes[@]}"
+  log "Kafka cluster nodes ${nodes[*]} ready from 127.0.0.1:$PORT ($(bootstrap))"
+}
+
+stop_node() {
+  local n=$1 signal=$2 pid
+  running "$n" || { rm -f "$(pidfile "$n")"; return 0; }
+  pid=$(cat "$(pidfile "$n")")
+  kill "-$signal" "$pid"
+  for _ in $(seq 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+  kill -0 "$pid" 2>/dev/null && { log "Kafka node $n did not stop in 30s; killing it"; kill -KILL "$pid"; }
+  rm -f "$(pidfile "$n")"
+}
+
+down() {
+  local n nodes=("$@")
+  [ $# -gt 0 ] || nodes=("${NODES[@]}")
+  for n in "${nodes[@]}"; do stop_node "$n" TERM & done
+  wait
+  log "Kafka cluster nodes ${nodes[*]} stopped"
+}
+
+# SIGKILL: no shutdown, as when the machine dies.
+kill_node() { stop_node "$1" KILL; log "Kafka node $1 killed"; }
+
+bootstrap() {
+  local n out=()
+  for n in "${NODES[@]}"; do out+=("127.0.0.1:$(client_port "$n")"); done
+  (IFS=,; echo "${out[*]}")
+}
+
+status() {
+  local n
+  for n in "${NODES[@]}"; do
+    if running "$n" && answers "$n"; then echo "node $n running on $(client_port "$n")"
+    else echo "node $n not running"; fi
+  done
+}
+
+clean() {
+  down
+  rm -rf "$DIR"
+}
+
+command=${1:-up}
+shift || true
+case "$command" in
+  up | down | status | clean | bootstrap) "$command" "$@" ;;
+  kill) kill_node "$1" ;;
+  *) echo "usage: $0 up|down [NODE...] | kill NODE | status | bootstrap | clean" >&2; exit 2 ;;
+esac
