@@ -19,28 +19,43 @@ STAFF = {"X-Actor-Id": "staff-e2e", "X-Actor-Role": "intake_worker"}
 
 @dataclass
 class Stack:
+    """Processes by instance: "intake" is the service on its port, "intake-2" a second
+    instance of it 10 ports above. `env` is added to every process's environment (a private
+    database, say) and `port_offset` moves the ports, so a second stack can run beside one."""
+
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    env: dict[str, str] = field(default_factory=dict)
+    port_offset: int = 0
+
+    def port(self, instance: str) -> int:
+        service, _, number = instance.partition("-")
+        return SERVICE_PORTS[service] + self.port_offset + 10 * (int(number or 1) - 1)
 
     def url(self, service: str) -> str:
-        return f"http://127.0.0.1:{SERVICE_PORTS[service]}"
+        return f"http://127.0.0.1:{self.port(service)}"
 
-    def start(self, service: str) -> None:
+    def start(self, instance: str) -> None:
         LOGS.mkdir(parents=True, exist_ok=True)
+        service = instance.partition("-")[0]
         prefix = service.upper()
         env = {
             **os.environ,
-            f"{prefix}_PORT": str(SERVICE_PORTS[service]),
+            **self.env,
+            f"{prefix}_PORT": str(self.port(instance)),
             f"{prefix}_ENVIRONMENT": "test",
             f"{prefix}_LOG_FORMAT": "json",
         }
-        log = open(LOGS / f"{service}.log", "ab")
-        self.processes[service] = subprocess.Popen(
+        log = open(self.log(instance), "ab")
+        self.processes[instance] = subprocess.Popen(
             [sys.executable, "-m", f"services.{service}"],
             env=env,
             cwd=ROOT,
             stdout=log,
             stderr=subprocess.STDOUT,
         )
+
+    def log(self, instance: str) -> Path:
+        return LOGS / f"{instance}-{self.port(instance)}.log"
 
     async def up(self, *services: str) -> None:
         """Start the services together, then wait until each is ready."""
@@ -53,7 +68,7 @@ class Stack:
         async with httpx.AsyncClient(base_url=self.url(service)) as client:
             for _ in range(int(seconds * 5)):
                 if self.processes[service].poll() is not None:
-                    raise RuntimeError(f"{service} exited; see {LOGS / service}.log")
+                    raise RuntimeError(f"{service} exited; see {self.log(service)}")
                 try:
                     if (await client.get("/health/ready")).status_code == 200:
                         return
