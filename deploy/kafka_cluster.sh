@@ -4,7 +4,7 @@
 # the jars deploy/kafka.sh resolves and never touches the development broker on 9092.
 # Idempotent: storage is formatted once; a running node is reused; up starts only the
 # nodes that are not running.
-#   deploy/kafka_cluster.sh up [NODE...] | down [NODE...] | kill NODE | status | clean
+#   deploy/kafka_cluster.sh up [NODE...] | down [NODE...] | kill NODE... | status | clean
 # KAFKA_CLUSTER_PORT (default 19092): node N's client port is PORT+N-1, its controller's
 # PORT+3+N-1. The storage lives in $RAPPORT_HOME/kafka-cluster-PORT (clean removes it).
 set -euo pipefail
@@ -148,7 +148,11 @@ down() {
 }
 
 # SIGKILL: no shutdown, as when the machine dies.
-kill_node() { stop_node "$1" KILL; log "Kafka node $1 killed"; }
+kill_nodes() {
+  local n
+  for n in "$@"; do stop_node "$n" KILL; done
+  log "Kafka cluster nodes $* killed"
+}
 
 bootstrap() {
   local n out=()
@@ -173,6 +177,6 @@ command=${1:-up}
 shift || true
 case "$command" in
   up | down | status | clean | bootstrap) "$command" "$@" ;;
-  kill) kill_node "$1" ;;
-  *) echo "usage: $0 up|down [NODE...] | kill NODE | status | bootstrap | clean" >&2; exit 2 ;;
+  kill) kill_nodes "${@:?which nodes}" ;;
+  *) echo "usage: $0 up|down [NODE...] | kill NODE... | status | bootstrap | clean" >&2; exit 2 ;;
 esac

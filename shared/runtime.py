@@ -9,7 +9,7 @@ import asyncpg
 import structlog
 
 from shared.appends import Projection
-from shared.eventstore import EventStore
+from shared.eventstore import EventCheck, EventStore
 from shared.mapping import build_mapper
 from shared.schema import ensure_schema
 from shared.settings import ServiceSettings
@@ -70,11 +70,16 @@ class Runtime:
 
 
 async def open_runtime(
-    settings: ServiceSettings, cipher_key: str | None = None, projection: Projection | None = None
+    settings: ServiceSettings,
+    cipher_key: str | None = None,
+    projection: Projection | None = None,
+    validate: EventCheck | None = None,
 ) -> Runtime:
+    """`validate` refuses an event before it is saved: pass shared.envelope.contract_check."""
     pool = await asyncpg.create_pool(
         settings.database_url, min_size=2, max_size=settings.database_pool_size
     )
     async with pool.acquire() as conn:
         await ensure_schema(conn)
-    return Runtime(settings, pool, EventStore(pool, build_mapper(cipher_key), projection))
+    store = EventStore(pool, build_mapper(cipher_key), projection, validate)
+    return Runtime(settings, pool, store)

@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from shared.eventstore import AggregateNotFound, AlreadyProcessed, ConcurrencyConflict, EventStore
+from shared.eventstore import AggregateNotFound, ConcurrencyConflict, EventStore
 from shared.tracking import Position, advance
 from tests.support.aggregates import meta_for, new_counter
 
@@ -98,21 +98,6 @@ async def test_tailing_reader_sees_every_event_once_in_commit_order_under_concur
     ]
     assert seen == stored
     assert len(set(seen)) == len(seen)
-
-
-async def test_a_save_with_a_tracking_position_already_recorded_stores_nothing(store: EventStore):
-    position = Position("policy", "intake.events", 0, 41)
-    await store.save(new_counter(), tracking=position)
-    again = new_counter()
-
-    with pytest.raises(AlreadyProcessed):
-        await store.save(again, tracking=position)
-
-    with pytest.raises(AggregateNotFound):
-        await store.get(again.id)
-    later = new_counter()
-    await store.save(later, tracking=Position("policy", "intake.events", 0, 42))
-    assert (await store.get(later.id)).count == 0
 
 
 async def test_concurrent_consumers_of_one_partition_apply_a_position_once(store: EventStore):

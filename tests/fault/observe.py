@@ -1,0 +1,145 @@
+"""What the fault tests watch from outside: the ledger, and which relays say they publish."""
+
+import asyncio
+from collections import Counter
+from dataclasses import dataclass, field
+
+import httpx
+from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.coordinator.protocol import ConsumerProtocolMemberAssignment
+
+RELAY_STATES = {"publishing", "standby", "broker_unreachable"}
+
+
+async def ledger_counts(audit_url: str, case_ids: set[str], seconds: float = 90) -> Counter[str]:
+    """Page through the whole ledger until every case id has an entry; return how many
+    entries each of them has (every referral here is one event)."""
+    counts: Counter[str] = Counter()
+    after = -1
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    async with httpx.AsyncClient(base_url=audit_url, timeout=30) as audit:
+        while True:
+            entries = await _page(audit, after)
+            for entry in entries:
+                if entry["case_id"] in case_ids:
+                    counts[entry["case_id"]] += 1
+                after = entry["leaf_index"]
+            if case_ids <= counts.keys() or (not entries and seconds == 0):
+                return counts
+            if not entries:
+                if loop.time() > deadline:
+                    break
+                await asyncio.sleep(0.2)
+    missing = case_ids - counts.keys()
+    raise AssertionError(f"{len(missing)} of {len(case_ids)} acknowledged referrals never "
+                         f"reached the ledger in {seconds}s: {sorted(missing)[:3]}")  # fmt: skip
+
+
+async def ledger_now(audit_url: str, case_ids: set[str]) -> Counter[str]:
+    """The entries the ledger holds now for these cases."""
+    return await ledger_counts(audit_url, case_ids, seconds=0)
+
+
+async def _page(audit: httpx.AsyncClient, after: int) -> list[dict]:
+    try:
+        response = await audit.get("/ledger/entries", params={"after": after, "limit": 1000})
+    except httpx.TransportError:
+        await asyncio.sleep(0.5)
+        return []
+    return response.json()["entries"] if response.status_code == 200 else []
+
+
+async def relay_state(client: httpx.AsyncClient) -> str | None:
+    """The relay's state in the instance's readiness body; None when the instance does not
+    answer or names no relay."""
+    try:
+        body = (await client.get("/health/ready", timeout=2)).json()
+    except (httpx.TransportError, ValueError):
+        return None
+    components = body.get("components") or {}
+    for name, component in components.items():
+        state = component.get("state") if isinstance(component, dict) else None
+        if "relay" in name or state in RELAY_STATES:
+            return state
+    return None
+
+
+@dataclass
+class RelayWatch:
+    """Samples, every 100 ms, the relay state of each instance of one service."""
+
+    urls: list[str]
+    samples: list[tuple[float, dict[str, str | None]]] = field(default_factory=list)
+    _task: asyncio.Task[None] | None = None
+
+    def start(self) -> "RelayWatch":
+        self._task = asyncio.create_task(self._run())
+        return self
+
+    async def stop(self) -> "RelayWatch":
+        assert self._task is not None
+        self._task.cancel()
+        await asyncio.gather(self._task, return_exceptions=True)
+        return self
+
+    async def _run(self) -> None:
+        clients = [httpx.AsyncClient(base_url=url) for url in self.urls]
+        loop = asyncio.get_running_loop()
+        try:
+            while True:
+                states = await asyncio.gather(*(relay_state(c) for c in clients))
+                self.samples.append((loop.time(), dict(zip(self.urls, states, strict=True))))
+                await asyncio.sleep(0.1)
+        finally:
+            for client in clients:
+                await client.aclose()
+
+    def most_publishing_at_once(self) -> int:
+        return max((_publishing(s) for _, s in self.samples), default=0)
+
+    def longest_without_publisher(self) -> float:
+        """Seconds of the longest run of samples in which no instance said it publishes."""
+        longest, since = 0.0, None
+        for at, states in self.samples:
+            if _publishing(states):
+                since = None
+            else:
+                since = at if since is None else since
+                longest = max(longest, at - since)
+        return longest
+
+    def last(self) -> dict[str, str | None]:
+        return self.samples[-1][1] if self.samples else {}
+
+
+def _publishing(states: dict[str, str | None]) -> int:
+    return sum(state == "publishing" for state in states.values())
+
+
+async def partitions_per_member(bootstrap: str, group: str, topic: str) -> list[int]:
+    """How many partitions of `topic` each member of the consumer group holds now."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        responses = await admin.describe_consumer_groups([group])
+    finally:
+        await admin.close()
+    held = []
+    for response in responses:
+        for described in response.groups:
+            for member in described[5]:  # (member id, client id, host, metadata, assignment)
+                assignment = ConsumerProtocolMemberAssignment.decode(member[4])
+                held.append(sum(len(p) for t, p in assignment.assignment if t == topic))
+    return held
+
+
+async def topic_layout(bootstrap: str, topic: str) -> dict[int, tuple[int, list[int]]]:
+    """Per partition of `topic`: its leader's node id and its in-sync replicas."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        (described,) = await admin.describe_topics([topic])
+    finally:
+        await admin.close()
+    return {p["partition"]: (p["leader"], p["isr"]) for p in described["partitions"]}
