@@ -43,7 +43,7 @@ def batch_of(start: int, size: int) -> list[Delivered]:
         case_id = uuid.UUID(int=n // 8 + 1)
         version = n % 8 + 1
         envelope = Envelope.model_construct(  # valid by construction; skip the checks
-            event_id=event_id_of(case_id, version), type=TYPES[n % 3], schema_version=1,
+            event_id=event_id_of("intake", case_id, version), type=TYPES[n % 3], schema_version=1,
             case_id=case_id, site_id="north", originator_id=case_id, originator_version=version,
             occurred_at=datetime.now(UTC), actor=ACTOR, correlation_id=str(uuid.uuid4()),
             causation_id=None, data={"referral_source": "gp", "referral_date": "2025-03-03"},
@@ -113,7 +113,7 @@ async def proof_latencies(pool: asyncpg.Pool, leaves: int, samples: int) -> list
 
     async def by_event_id() -> None:
         n = rng.randrange(leaves)
-        event_id = event_id_of(uuid.UUID(int=n // 8 + 1), n % 8 + 1)
+        event_id = event_id_of("intake", uuid.UUID(int=n // 8 + 1), n % 8 + 1)
         await proofs.prove_inclusion(pool, await entries.leaf_index_of(pool, event_id), leaves)
 
     async def consistency() -> None:

@@ -52,7 +52,7 @@ async def post_referrals(count: int, concurrency: int, posted: dict[UUID, float]
                 async with session.post("/referrals", json=REFERRAL) as response:
                     assert response.status == 201, await response.text()
                     case_id = UUID((await response.json())["case_id"])
-                posted[event_id_of(case_id, 1)] = time.perf_counter()
+                posted[event_id_of("intake", case_id, 1)] = time.perf_counter()
 
         await asyncio.gather(*(poster() for _ in range(concurrency)))
 

@@ -5,7 +5,13 @@ projection (a read-model table) is written in that same transaction.
 Why group: the exclusive table lock that keeps notification order equal to commit order
 also serialises commits, so each save would wait for its own WAL flush. Gathering the saves
 that arrive while one transaction commits lets a single flush serve them all, and keeps the
-lock's guarantee (the property test in tests/integration/test_event_store.py holds)."""
+lock's guarantee (the property test in tests/integration/test_event_store.py holds).
+
+One save must not fail the others: when a group's transaction fails for a reason that may
+lie in one save's data (a value its projection's table refuses, a bug for one aggregate),
+the group is retried in halves until the faulty save fails alone. A database fault (busy,
+connection lost) fails the group as it is: retrying each save would only wait longer, and
+after a lost commit a retry could report a conflict for a save that landed."""
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
@@ -13,9 +19,12 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
+import structlog
 
+from shared.db import acquire, committing, database_fault, transaction
+
+log = structlog.get_logger()
 Row = tuple[UUID, int, str, bytes]  # originator_id, originator_version, topic, state
-NO_TRACKING = (None, None, None, None)
 # Writes read-model rows of the aggregates just saved, inside the save's transaction.
 Projection = Callable[[asyncpg.Connection, Sequence[Any]], Awaitable[None]]
 
@@ -33,7 +42,6 @@ async def append_saves(
     conn: asyncpg.Connection,
     saves: Sequence[Save],
     projection: Projection | None = None,
-    tracking: tuple = NO_TRACKING,
 ) -> list[list[int] | None]:
     """Per save: its notification ids, or None where a version was already stored.
 
@@ -42,11 +50,9 @@ async def append_saves(
     no_rows: list[Sequence[Any]] = [[], [], [], []]
     columns = list(zip(*[row for row, _ in rows], strict=True)) or no_rows
     stored = await conn.fetch(
-        "SELECT * FROM append_events($1::uuid[], $2::bigint[], $3::text[], $4::bytea[],"
-        " $5::int[], $6, $7, $8, $9)",
+        "SELECT * FROM append_events($1::uuid[], $2::bigint[], $3::text[], $4::bytea[], $5::int[])",
         *columns,
         [number for _, number in rows],
-        *tracking,
     )
     ids = {(r["originator_id"], r["originator_version"]): r["notification_id"] for r in stored}
     results = [_ids_of(save.rows, ids) for save in saves]
@@ -83,26 +89,34 @@ class GroupCommit:
 
     async def _flush(self) -> None:
         while self._waiting:
-            batch = self._take_batch()
-            try:
-                results = await self._commit([save for save, _ in batch])
-            except BaseException as error:
-                for _, future in batch:
-                    if not future.done():
-                        future.set_exception(error)
-                if not isinstance(error, Exception):
-                    raise
-                continue
-            for (_, future), result in zip(batch, results, strict=True):
-                if not future.done():
-                    future.set_result(result)
+            await self._settle(self._take_batch())
+
+    async def _settle(self, batch: list[tuple[Save, asyncio.Future]]) -> None:
+        """Commit the batch and answer each save; on a fault that may be one save's, split."""
+        try:
+            results = await self._commit([save for save, _ in batch])
+        except Exception as error:
+            if len(batch) == 1 or database_fault(error):
+                _fail(batch, error)
+                return
+            log.warning("group_commit.split_after_failure", saves=len(batch), error=repr(error))
+            half = len(batch) // 2
+            await self._settle(batch[:half])
+            await self._settle(batch[half:])
+            return
+        except BaseException as error:  # cancelled: every waiting save learns it
+            _fail(batch, error)
+            raise
+        for (_, future), result in zip(batch, results, strict=True):
+            if not future.done():
+                future.set_result(result)
 
     async def _commit(self, saves: list[Save]) -> list[list[int] | None]:
-        async with self.pool.acquire() as conn:
-            if self.projection is None:  # one statement: one round trip, no BEGIN/COMMIT
-                return await append_saves(conn, saves)
-            async with conn.transaction():
-                return await append_saves(conn, saves, self.projection)
+        if self.projection is None:  # one statement: one round trip, no BEGIN/COMMIT
+            async with acquire(self.pool) as conn:
+                return await committing(append_saves(conn, saves))
+        async with transaction(self.pool) as conn:
+            return await append_saves(conn, saves, self.projection)
 
     def _take_batch(self) -> list[tuple[Save, asyncio.Future]]:
         """The next saves, leaving for later any that writes a version another already does:
@@ -118,3 +132,9 @@ class GroupCommit:
                 later.append((save, future))
         self._waiting = later
         return batch
+
+
+def _fail(batch: list[tuple[Save, asyncio.Future]], error: BaseException) -> None:
+    for _, future in batch:
+        if not future.done():
+            future.set_exception(error)

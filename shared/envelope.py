@@ -1,20 +1,58 @@
 """The event envelope: the contract of every message on Kafka (DESIGN.md)."""
 
 import json
+import re
+from collections.abc import Callable
 from datetime import UTC
-from typing import Any
+from typing import Any, Self, TypeVar
 from uuid import UUID, uuid5
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from shared.contracts import contract_for
 
 EVENT_ID_NAMESPACE = UUID("5b0b7a36-4f1e-4c39-9a43-64f7f1f0a1d3")
+# C0 controls (NUL among them) and DEL: no id, code or digest holds one; PostgreSQL refuses
+# NUL in text and jsonb, and logs and headers would carry the rest.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 
-def event_id_of(originator_id: UUID, originator_version: int) -> UUID:
-    """Stable across redelivery and republishing: derived from the event's place in the store."""
-    return uuid5(EVENT_ID_NAMESPACE, f"{originator_id}:{originator_version}")
+def event_id_of(service: str, originator_id: UUID, originator_version: int) -> UUID:
+    """Stable across redelivery and republishing: derived from the event's place in its
+    service's store. The service's name keeps two services' aggregates with one id (a case
+    id, say) from sharing event ids."""
+    return uuid5(EVENT_ID_NAMESPACE, f"{service}:{originator_id}:{originator_version}")
+
+
+class ContractViolation(ValueError):
+    """A domain event that its contract or the envelope refuses: it could never be published,
+    so it is not saved. `field` is its place in the envelope, e.g. "data.therapist_id"."""
+
+    def __init__(self, event_type: str, field: str, message: str):
+        super().__init__(f"{event_type}: {field}: {message}")
+        self.event_type = event_type
+        self.field = field
+        self.message = message
+
+
+def contract_check(service: str) -> Callable[[Any], object]:
+    """The event store's `validate` for a service: the event must make a valid envelope."""
+    return lambda event: Envelope.of(service, event)
+
+
+def control_character_at(value: Any, path: str = "") -> str | None:
+    """The path of the first string in `value` (dicts and lists walked) holding a control
+    character, or None."""
+    if isinstance(value, str):
+        return path if CONTROL_CHARACTERS.search(value) else None
+    if not isinstance(value, dict | list | tuple):
+        return None
+    items = value.items() if isinstance(value, dict) else enumerate(value)
+    for key, item in items:
+        found = control_character_at(item, f"{path}.{key}" if path else str(key))
+        if found:
+            return found
+    return None
 
 
 class Actor(BaseModel):
@@ -55,17 +93,27 @@ class Envelope(BaseModel):
     causation_id: str | None
     data: dict[str, Any]
 
+    @model_validator(mode="after")
+    def _no_control_characters(self) -> Self:
+        found = control_character_at(self.model_dump(mode="json"))
+        if found:
+            raise ValueError(f"{found} holds a control character")
+        return self
+
     @classmethod
     def of(cls, service: str, event: Any) -> "Envelope":
-        """The public form of a domain event: only the fields its contract declares."""
+        """The public form of a domain event: only the fields its contract declares.
+        Raises ContractViolation naming the field that does not fit."""
         event_type = f"{service}.{type(event).__name__}"
         contract = contract_for(event_type)
-        data = contract.model_validate(
-            {name: getattr(event, name) for name in contract.model_fields}
-        )
-        meta = Meta.model_validate(event.meta)
+        fields = {name: getattr(event, name) for name in contract.model_fields}
+        found = control_character_at({"data": fields, "meta": event.meta})
+        if found:
+            raise ContractViolation(event_type, found, "holds a control character")
+        data = _validated(event_type, "data", contract, fields)
+        meta = _validated(event_type, "meta", Meta, event.meta)
         return cls(
-            event_id=event_id_of(event.originator_id, event.originator_version),
+            event_id=event_id_of(service, event.originator_id, event.originator_version),
             type=event_type,
             schema_version=contract.schema_version,
             case_id=meta.case_id,
@@ -104,3 +152,15 @@ class Envelope(BaseModel):
         return json.dumps(
             self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
         ).encode()
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _validated(event_type: str, part: str, model: type[M], value: Any) -> M:
+    try:
+        return model.model_validate(value)
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join([part, *(str(p) for p in first["loc"])])
+        raise ContractViolation(event_type, field, first["msg"]) from None

@@ -2,10 +2,15 @@
 
 One table shaped like the library's. A save is one round trip: a database function that takes
 a short exclusive table lock, so notification ids are assigned in commit order and a reader
-tailing the table never skips an event, then inserts every event (and an optional tracking
-position) atomically.
+tailing the table never skips an event, then inserts every event atomically.
+
+Every event is checked against its contract before it is saved (the service's `validate`,
+e.g. shared.envelope.contract_check): an event that could not be published fails its
+command instead of blocking the outbox relay later. A consumer saves its effect with
+`conn=`, inside the transaction where it recorded its position (shared/tracking.py).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 from uuid import UUID
@@ -15,11 +20,12 @@ from eventsourcing.application import project_aggregate
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import Mapper, StoredEvent
 
-from shared.appends import NO_TRACKING, GroupCommit, Projection, Save, append_saves
-from shared.schema import ALREADY_PROCESSED, ensure_schema
-from shared.tracking import Position
+from shared.appends import GroupCommit, Projection, Save, append_saves
+from shared.schema import ensure_schema
 
 A = TypeVar("A", bound=Aggregate)
+# Raises (shared.envelope.ContractViolation) for a domain event that may not be saved.
+EventCheck = Callable[[Any], object]
 
 
 class AggregateNotFound(LookupError):
@@ -32,10 +38,6 @@ class ConcurrencyConflict(Exception):
     """Another command saved a new version of the aggregate first."""
 
 
-class AlreadyProcessed(Exception):
-    """The tracking position was recorded before: this message had its effect already."""
-
-
 @dataclass(frozen=True)
 class Notification:
     id: int
@@ -43,11 +45,19 @@ class Notification:
 
 
 class EventStore:
-    def __init__(self, pool: asyncpg.Pool, mapper: Mapper, projection: Projection | None = None):
-        """`projection` writes a service's read-model rows in the transaction of each save."""
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        mapper: Mapper,
+        projection: Projection | None = None,
+        validate: EventCheck | None = None,
+    ):
+        """`projection` writes a service's read-model rows in the transaction of each save;
+        `validate` refuses an event before it is saved."""
         self.pool = pool
         self.mapper = mapper
         self.projection = projection
+        self.validate = validate
         self.group_commit = GroupCommit(pool, projection)
 
     async def setup(self) -> None:
@@ -72,42 +82,25 @@ class EventStore:
         return [self._to_event(aggregate_id, row) for row in rows]
 
     async def save(
-        self,
-        *aggregates: Aggregate,
-        tracking: Position | None = None,
-        conn: asyncpg.Connection | None = None,
+        self, *aggregates: Aggregate, conn: asyncpg.Connection | None = None
     ) -> list[int]:
         """Append every pending event of the aggregates, or none; return notification ids.
 
-        `tracking` records a consumer's position in the same transaction; `conn` joins a
-        transaction the caller has open (a consumer's, for example). Other saves go through
-        the group commit."""
+        `conn` joins a transaction the caller has open (a consumer's, for example). Other
+        saves go through the group commit."""
         pending = [event for aggregate in aggregates for event in aggregate.collect_events()]
+        if self.validate is not None:
+            for event in pending:
+                self.validate(event)
         save = Save([self._to_row(event) for event in pending], aggregates)
-        try:
-            if conn is not None or tracking is not None:
-                ids = await self._append_in_transaction(save, tracking, conn)
-            else:
-                ids = await self.group_commit.append(save)
-        except asyncpg.PostgresError as error:
-            if error.sqlstate == ALREADY_PROCESSED:
-                raise AlreadyProcessed(str(tracking)) from error
-            raise
+        if conn is not None:  # the caller's transaction
+            [ids] = await append_saves(conn, [save], self.projection)
+        else:
+            ids = await self.group_commit.append(save)
         if ids is None:
             first = save.rows[0]
             raise ConcurrencyConflict(f"aggregate {first[0]} has a version {first[1]} already")
         return ids
-
-    async def _append_in_transaction(
-        self, save: Save, tracking: Position | None, conn: asyncpg.Connection | None
-    ) -> list[int] | None:
-        track = tracking.as_args() if tracking else NO_TRACKING
-        if conn is not None:  # the caller's transaction
-            [ids] = await append_saves(conn, [save], self.projection, track)
-            return ids
-        async with self.pool.acquire() as acquired, acquired.transaction():
-            [ids] = await append_saves(acquired, [save], self.projection, track)
-            return ids
 
     async def notifications(self, after: int, limit: int) -> list[Notification]:
         """Events in commit order with notification id greater than `after`."""

@@ -2,7 +2,6 @@
 
 import asyncpg
 
-ALREADY_PROCESSED = "RA001"  # SQLSTATE raised when a tracking position is not new
 NOTIFY_CHANNEL = "stored_events"
 
 SCHEMA = f"""
@@ -56,9 +55,14 @@ END $$;
 -- Appends the events of one or more saves (numbered by `saves`). A save whose events meet a
 -- stored version is skipped whole and left out of the result: the caller reports the conflict.
 -- The exclusive lock makes commit order equal notification order; readers are not blocked.
+--
+-- Lock order, the one way a transaction takes these locks: a consumer's partition
+-- (advance_position's advisory lock) first, then this table lock, then read-model rows.
+-- A consumer records its position with advance_position before it saves its effect.
+DROP FUNCTION IF EXISTS append_events(uuid[], bigint[], text[], bytea[], int[],
+    text, text, int, bigint);  -- the old form that also recorded a tracking position
 CREATE OR REPLACE FUNCTION append_events(
-    ids uuid[], versions bigint[], topics text[], states bytea[], saves int[],
-    t_consumer text, t_topic text, t_partition int, t_offset bigint)
+    ids uuid[], versions bigint[], topics text[], states bytea[], saves int[])
 RETURNS TABLE (originator_id uuid, originator_version bigint, notification_id bigint)
 LANGUAGE plpgsql AS $$
 #variable_conflict use_column
@@ -70,11 +74,6 @@ BEGIN
     SELECT coalesce(array_agg(DISTINCT b.save_no), '{{}}') INTO conflicted
     FROM unnest(ids, versions, saves) AS b(originator_id, originator_version, save_no)
     JOIN stored_events s USING (originator_id, originator_version);
-    IF t_consumer IS NOT NULL
-            AND advance_position(t_consumer, t_topic, t_partition, t_offset) IS NULL THEN
-        RAISE EXCEPTION 'offset % of %[%] already processed by %',
-            t_offset, t_topic, t_partition, t_consumer USING ERRCODE = '{ALREADY_PROCESSED}';
-    END IF;
     NOTIFY {NOTIFY_CHANNEL};
     RETURN QUERY
         INSERT INTO stored_events AS s (originator_id, originator_version, topic, state)

@@ -1,4 +1,8 @@
-"""Consumer positions kept in Postgres, in the same transaction as the consumer's effect."""
+"""Consumer positions kept in Postgres, in the same transaction as the consumer's effect.
+
+The one way to record a position: `advance` first in the consumer's transaction, then the
+effect (a store save with `conn=`). That is the lock order of shared/schema.py: the
+partition's advisory lock, then the event store's table lock."""
 
 from dataclasses import dataclass
 

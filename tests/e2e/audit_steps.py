@@ -16,7 +16,7 @@ async def wait_until_in_ledger(
 ) -> None:
     """Until every event of the case up to `version` is in the ledger."""
     for n in range(1, version + 1):
-        event_id = event_id_of(UUID(case_id), n)
+        event_id = event_id_of("intake", UUID(case_id), n)
         for _ in range(int(seconds * 10)):
             if (await audit.get(f"/ledger/entries/{event_id}")).status_code == 200:
                 break

@@ -29,7 +29,7 @@ async def test_inclusion_and_consistency_proofs_check_out_with_the_served_key(in
     case_id = await new_case_in_ledger(intake, audit)
     latest = (await audit.post("/checkpoints")).json()
     key = base64.b64decode((await audit.get("/checkpoints/public-key")).json()["public_key"])
-    event_id = event_id_of(uuid.UUID(case_id), 1)
+    event_id = event_id_of("intake", uuid.UUID(case_id), 1)
 
     proof = (await audit.get("/proofs/inclusion", params={"event_id": str(event_id)})).json()
     chain = (await audit.get("/proofs/consistency", params={"from": first["id"]})).json()

@@ -19,7 +19,7 @@ async def test_referral_event_reaches_the_audit_ledger_once_with_the_same_event_
     response = await intake.post("/referrals", json=referral())
     assert response.status_code == 201
     case_id = response.json()["case_id"]
-    event_id = str(event_id_of(UUID(case_id), 1))
+    event_id = str(event_id_of("intake", UUID(case_id), 1))
 
     counts = await wait_for_ledger(audit, {event_id})
 
@@ -32,7 +32,7 @@ async def test_intake_metrics_show_the_relay_caught_up_once_the_event_is_in_the_
     intake, audit
 ):
     response = await intake.post("/referrals", json=referral())
-    event_id = str(event_id_of(UUID(response.json()["case_id"]), 1))
+    event_id = str(event_id_of("intake", UUID(response.json()["case_id"]), 1))
     await wait_for_ledger(audit, {event_id})
 
     metrics = (await intake.get("/metrics")).text

@@ -31,6 +31,6 @@ async def test_referrals_taken_while_kafka_is_down_reach_the_ledger_once_after_i
         kafka("up")
 
     assert [r.status_code for r in responses] == [201] * 5
-    event_ids = {str(event_id_of(uuid.UUID(r.json()["case_id"]), 1)) for r in responses}
+    event_ids = {str(event_id_of("intake", uuid.UUID(r.json()["case_id"]), 1)) for r in responses}
     counts = await wait_for_ledger(audit, event_ids, seconds=120)
     assert all(counts[e] == 1 for e in event_ids)

@@ -27,7 +27,9 @@ async def post_referrals(intake: httpx.AsyncClient, count: int) -> list[str]:
             await asyncio.sleep(0.05)
             continue
         if response.status_code == 201:
-            acknowledged.append(str(event_id_of(uuid.UUID(response.json()["case_id"]), 1)))
+            acknowledged.append(
+                str(event_id_of("intake", uuid.UUID(response.json()["case_id"]), 1))
+            )
     return acknowledged
 
 

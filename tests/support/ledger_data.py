@@ -24,7 +24,7 @@ def envelope(
 ) -> Envelope:
     case_id = case_id or uuid.uuid4()
     return Envelope(
-        event_id=event_id_of(case_id, version),
+        event_id=event_id_of("intake", case_id, version),
         type=event_type,
         schema_version=1,
         case_id=case_id,

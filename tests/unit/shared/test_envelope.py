@@ -9,9 +9,15 @@ from tests.support.aggregates import SERVICE, meta_for, new_counter
 
 def test_event_id_is_the_same_for_the_same_place_in_the_store_and_differs_elsewhere():
     aggregate_id = uuid4()
-    assert event_id_of(aggregate_id, 3) == event_id_of(aggregate_id, 3)
-    assert event_id_of(aggregate_id, 3) != event_id_of(aggregate_id, 4)
-    assert event_id_of(aggregate_id, 3) != event_id_of(uuid4(), 3)
+    assert event_id_of("intake", aggregate_id, 3) == event_id_of("intake", aggregate_id, 3)
+    assert event_id_of("intake", aggregate_id, 3) != event_id_of("intake", aggregate_id, 4)
+    assert event_id_of("intake", aggregate_id, 3) != event_id_of("intake", uuid4(), 3)
+
+
+def test_two_services_aggregates_with_one_id_have_different_event_ids():
+    case_id = uuid4()  # scheduling and forms key aggregates by the case id too
+    ids = {event_id_of(service, case_id, 1) for service in ("intake", "scheduling", "forms")}
+    assert len(ids) == 3
 
 
 def test_envelope_carries_only_the_fields_the_contract_declares():
