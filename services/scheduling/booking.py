@@ -1,0 +1,250 @@
+"""Booking and moving the sessions of a course, and laying them out again after a change
+(a break, a re-plan, a rebooking). A base class of Course (domain.py); pure.
+
+Public methods of Course compute where sessions go; the `@event` methods here only record.
+Every event carries the case and course ids (forms and the audit replay read them).
+"""
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from eventsourcing.domain import event
+
+from services.scheduling.errors import NotFound
+from services.scheduling.layout import Break, Pattern, lay_out, phase_of
+from services.scheduling.sessions import BOOKED, CANCELLED, Session
+from services.scheduling.site_calendar import Calendar
+from services.scheduling.states import CourseState
+
+# What a lay-out places: an existing session (moved), or a new one (number, id, replaces).
+Entry = Session | tuple[int, UUID, UUID | None]
+
+
+class Booking(CourseState):
+    if TYPE_CHECKING:  # attributes that Course sets
+        case_id: UUID
+        site_id: str
+        therapist_id: str
+        sessions: dict[UUID, Session]
+        sessions_planned: int
+        pattern: Pattern | None
+        breaks: list[dict[str, Any]]
+
+    def session(self, session_id: UUID) -> Session:
+        if session_id not in self.sessions:
+            raise NotFound(f"the course has no session {session_id}")
+        return self.sessions[session_id]
+
+    def live_sessions(self) -> list[Session]:
+        return sorted((s for s in self.sessions.values() if s.live), key=lambda s: s.starts_at)
+
+    def booked_sessions(self) -> list[Session]:
+        return [s for s in self.live_sessions() if s.status == BOOKED]
+
+    def break_periods(self) -> list[Break]:
+        return [Break(b["starts_on"], b["ends_on"]) for b in self.breaks]
+
+    def _lay_out_again(
+        self,
+        entries: Sequence[Entry],
+        calendar: Calendar,
+        first_week: date,
+        not_before: datetime,
+        reason: str,
+        meta: dict,
+    ) -> None:
+        """Place the entries weekly from `first_week` in order, on the current pattern."""
+        assert self.pattern is not None
+        numbers = [e.number if isinstance(e, Session) else e[0] for e in entries]
+        breaks = self.break_periods()
+        placements = lay_out(numbers, self.pattern, calendar, breaks, first_week, not_before)
+        for entry, placed in zip(entries, placements, strict=True):
+            why, detail = (placed.reason, placed.detail) if placed.reason else (reason, None)
+            if isinstance(entry, Session):
+                self._move(entry, placed.day, self.pattern, why, detail, meta)
+            else:
+                number, session_id, replaces = entry
+                self._book(number, placed.day, self.pattern, session_id, meta, replaces, why)
+
+    def _book(
+        self,
+        number: int,
+        day: date,
+        pattern: Pattern,
+        session_id: UUID,
+        meta: dict,
+        replaces: UUID | None = None,
+        reason: str | None = None,
+        detail: str | None = None,
+        expected: date | None = None,
+    ) -> None:
+        phase = phase_of(number, self.sessions_planned)
+        s = Session(
+            session_id,
+            number,
+            phase,
+            day,
+            pattern.at,
+            pattern.zone,
+            self.therapist_id,
+            pattern.mode,
+            pattern.room_id,
+        )
+        self._session_booked(
+            case_id=self.case_id,
+            course_id=self.id,
+            site_id=self.site_id,
+            session_id=session_id,
+            session_number=number,
+            phase=phase,
+            **s.when(),
+            time_zone=s.zone,
+            therapist_id=s.therapist_id,
+            mode=s.mode,
+            room_id=s.room_id,
+            appointment_type="02",
+            replaces_session_id=replaces,
+            reason=reason,
+            detail=detail,
+            expected_local_start=f"{expected.isoformat()}T{pattern.at}" if expected else None,
+            meta=meta,
+        )
+
+    @event("SessionBooked")
+    def _session_booked(
+        self,
+        case_id: UUID,
+        site_id: str,
+        course_id: UUID,
+        session_id: UUID,
+        session_number: int,
+        phase: str,
+        starts_at: datetime,
+        ends_at: datetime,
+        local_start: str,
+        time_zone: str,
+        therapist_id: str,
+        mode: str,
+        room_id: str | None,
+        appointment_type: str,
+        replaces_session_id: UUID | None,
+        reason: str | None,
+        detail: str | None,
+        expected_local_start: str | None,
+        meta: dict,
+    ) -> None:
+        day, at = date.fromisoformat(local_start[:10]), local_start[11:]
+        session = Session(
+            session_id,
+            session_number,
+            phase,
+            day,
+            at,
+            time_zone,
+            therapist_id,
+            mode,
+            room_id,
+            replaces_session_id,
+        )
+        if reason:
+            was = expected_local_start if expected_local_start != local_start else None
+            session.history.append(
+                {"was": was, "now": local_start, "why": reason, "detail": detail}
+            )
+        self.sessions[session_id] = session
+
+    def _move(
+        self,
+        session: Session,
+        day: date,
+        pattern: Pattern,
+        reason: str,
+        detail: str | None,
+        meta: dict,
+        therapist_id: str | None = None,
+    ) -> bool:
+        """Move a booked session; False when nothing changes."""
+        moved = replace(
+            session,
+            day=day,
+            at=pattern.at,
+            zone=pattern.zone,
+            mode=pattern.mode,
+            room_id=pattern.room_id,
+            therapist_id=therapist_id or session.therapist_id,
+        )
+        same = (moved.starts_at, moved.mode, moved.room_id, moved.therapist_id) == (
+            session.starts_at,
+            session.mode,
+            session.room_id,
+            session.therapist_id,
+        )
+        if same and not session.to_rebook:
+            return False
+        self._session_moved(
+            case_id=self.case_id,
+            course_id=self.id,
+            session_id=session.session_id,
+            session_number=session.number,
+            phase=session.phase,
+            **moved.when(),
+            time_zone=moved.zone,
+            was_starts_at=session.starts_at.astimezone(UTC),
+            reason=reason,
+            detail=detail,
+            therapist_id=moved.therapist_id,
+            mode=moved.mode,
+            room_id=moved.room_id,
+            meta=meta,
+        )
+        return True
+
+    @event("SessionMoved")
+    def _session_moved(
+        self,
+        case_id: UUID,
+        course_id: UUID,
+        session_id: UUID,
+        session_number: int,
+        phase: str,
+        starts_at: datetime,
+        ends_at: datetime,
+        local_start: str,
+        time_zone: str,
+        was_starts_at: datetime,
+        reason: str,
+        detail: str | None,
+        therapist_id: str,
+        mode: str,
+        room_id: str | None,
+        meta: dict,
+    ) -> None:
+        s = self.sessions[session_id]
+        s.history.append(
+            {
+                "was": s.local_start,
+                "now": local_start,
+                "why": reason,
+                "detail": detail,
+                "therapist_id": therapist_id,
+            }
+        )
+        s.day, s.at, s.zone = date.fromisoformat(local_start[:10]), local_start[11:], time_zone
+        s.therapist_id, s.mode, s.room_id, s.to_rebook = therapist_id, mode, room_id, False
+
+    @event("SessionCancelled")
+    def _session_cancelled(
+        self,
+        case_id: UUID,
+        course_id: UUID,
+        session_id: UUID,
+        session_number: int,
+        attendance_code: str,
+        rebooked_session_id: UUID | None,
+        meta: dict,
+    ) -> None:
+        self.sessions[session_id].status = CANCELLED
+        self.sessions[session_id].code = attendance_code

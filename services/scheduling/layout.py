@@ -1,0 +1,109 @@
+"""Where a course's sessions fall: weekly on the pattern's weekday and wall-clock time,
+moved later in the same week when the site is closed, and to following weeks during a
+break. Pure; the course (domain.py) applies what this computes.
+
+DIT phases: initial 1-4, middle 5-12, ending 13-16 of 16. A course agreed at another length
+keeps the proportions: the first and the last quarter (rounded, at least one session each
+once there are three) are the initial and ending phases, the rest the middle.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from services.scheduling.errors import InvalidInput
+from services.scheduling.site_calendar import WEEKDAYS, Calendar, local_moment, week_start
+
+MAX_WEEKS = 260  # a course that cannot be placed within five years is refused
+
+
+def phase_of(number: int, total: int) -> str:
+    quarter = max(1, (total + 2) // 4) if total >= 3 else 1
+    if number <= quarter:
+        return "initial"
+    if number > total - quarter:
+        return "ending"
+    return "middle"
+
+
+@dataclass(frozen=True)
+class Pattern:
+    weekday: str
+    at: str  # "HH:MM", wall clock at the site
+    zone: str
+    mode: str
+    room_id: str | None
+
+
+def pattern_of(day: date, at: str, zone: str, mode: str, room_id: str | None) -> Pattern:
+    """The pattern of one session: its weekday, a time, its place."""
+    return Pattern(WEEKDAYS[day.weekday()], at, zone, mode, room_id)
+
+
+@dataclass(frozen=True)
+class Break:
+    starts_on: date
+    ends_on: date
+
+    def covers(self, day: date) -> bool:
+        return self.starts_on <= day <= self.ends_on
+
+
+@dataclass(frozen=True)
+class Placement:
+    number: int
+    day: date
+    expected: date  # the pattern's day in the week the session was due
+    reason: str | None  # "closure" | "outside_opening_hours" when not on the pattern's day
+    detail: str | None  # why, in words (kept in the store, not published)
+
+
+def lay_out(
+    numbers: list[int],
+    pattern: Pattern,
+    calendar: Calendar,
+    breaks: list[Break],
+    first_week: date,
+    not_before: datetime,
+) -> list[Placement]:
+    """One session a week from `first_week`, in the order of `numbers`."""
+    placements: list[Placement] = []
+    week = week_start(first_week)
+    offset = timedelta(days=WEEKDAYS.index(pattern.weekday))
+    carried: tuple[str | None, str | None] = (None, None)  # why a week was skipped
+    due = week
+    for _ in range(MAX_WEEKS):
+        if len(placements) == len(numbers):
+            return placements
+        day, why = _slot_in_week(week, pattern, calendar, breaks, not_before)
+        if day is None:
+            carried = why if why[0] else carried
+        else:
+            number = numbers[len(placements)]
+            reason = why if why[0] else carried
+            placements.append(Placement(number, day, due + offset, *reason))
+            carried = (None, None)
+            due = week + timedelta(days=7)
+        week += timedelta(days=7)
+    raise InvalidInput("sessions", "they cannot all be placed within five years")
+
+
+def _slot_in_week(
+    week: date, pattern: Pattern, calendar: Calendar, breaks: list[Break], not_before: datetime
+) -> tuple[date | None, tuple[str | None, str | None]]:
+    """The pattern's day, or the next open day of the same week; None when a break covers
+    the pattern's day or nothing is open that week (the reason says which)."""
+    planned = week + timedelta(days=WEEKDAYS.index(pattern.weekday))
+    if any(b.covers(planned) for b in breaks):
+        return None, (None, None)
+    if local_moment(planned, pattern.at, pattern.zone) < not_before:
+        return None, (None, None)
+    why: tuple[str | None, str | None] = (None, None)
+    for day in (planned + timedelta(days=n) for n in range(7 - planned.weekday())):
+        if any(b.covers(day) for b in breaks):
+            continue
+        refusal = calendar.refusal(day, pattern.at)
+        if refusal is None:
+            return day, why
+        if why[0] is None:
+            why = (calendar.reason_code(day), refusal)
+    return None, why
