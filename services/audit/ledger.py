@@ -4,6 +4,12 @@ of an RFC 9162 Merkle tree whose complete subtrees are stored beside it (ledger_
 An append reads the tree's right edge (at most one node per level) from storage, adds the
 batch's leaves in memory, and writes the entries with every subtree they complete: O(log n)
 per leaf, a lock, a query and two COPYs per batch, all inside the caller's transaction.
+
+An event id is a promise of the bytes: the same id with the same bytes again is a
+redelivery and is skipped; the same id with other bytes means two events were given one id
+(or an envelope was altered), and neither may silently lose. That batch is refused with an
+alarm (an error log, a metric) and an error that is not the message's fault, so the
+consumer stops and retries rather than skipping or dead-lettering; a person decides.
 """
 
 from collections.abc import Sequence
@@ -11,17 +17,30 @@ from typing import NamedTuple
 from uuid import UUID
 
 import asyncpg
+import structlog
+from prometheus_client import Counter
 
 from services.audit.errors import LedgerCorrupted
 from services.audit.merkle import CompactRange, perfect_subtrees
 from services.audit.proofs import node_reader
 from services.audit.verifier import leaf_hash
 from shared.consumer import Delivered
+from shared.faults import NotTheMessagesFault
 
-# The size, which of the batch's events are in already, and the frontier of the tree.
+log = structlog.get_logger()
+EVENT_ID_CONFLICTS = Counter(
+    "rapport_audit_ledger_event_id_conflicts",
+    "Events refused because their id is in the ledger (or the batch) with other bytes",
+)
+
+# The size, which of the batch's events are in already (with their leaf hashes), and the
+# frontier of the tree.
 _HEAD = """
 SELECT head.size,
-    ARRAY(SELECT event_id FROM ledger_entries WHERE event_id = ANY($1::uuid[])) AS seen,
+    ARRAY(SELECT event_id FROM ledger_entries WHERE event_id = ANY($1::uuid[])
+          ORDER BY event_id) AS seen,
+    ARRAY(SELECT leaf_hash FROM ledger_entries WHERE event_id = ANY($1::uuid[])
+          ORDER BY event_id) AS seen_hashes,
     ARRAY(SELECT n.hash FROM generate_series(62, 0, -1) AS l(level)
           JOIN ledger_nodes n ON n.level = l.level AND n.index = (head.size >> (l.level + 1)) << 1
           WHERE (head.size >> l.level) & 1 = 1 ORDER BY l.level DESC) AS frontier
@@ -31,6 +50,10 @@ FROM (SELECT coalesce(max(leaf_index) + 1, 0) AS size FROM ledger_entries) AS he
 _ENTRY_COLUMNS = ["leaf_index", "event_id", "type", "case_id", "topic", "kafka_partition",
                   "kafka_offset", "envelope", "leaf_hash"]  # fmt: skip
 _NODE_COLUMNS = ["level", "index", "hash"]
+
+
+class EventIdConflict(NotTheMessagesFault):
+    """One event id, two different envelopes: the ledger must not choose one silently."""
 
 
 class _Leaf(NamedTuple):
@@ -56,7 +79,9 @@ async def append(conn: asyncpg.Connection, items: list[Delivered]) -> int:
     await conn.execute("LOCK TABLE ledger_entries IN EXCLUSIVE MODE")
     head = await conn.fetchrow(_HEAD, list(leaves))
     tree = await _tree_at(conn, head["size"], head["frontier"])
-    for event_id in head["seen"]:
+    for event_id, stored_hash in zip(head["seen"], head["seen_hashes"], strict=True):
+        if leaves[event_id].leaf_hash != stored_hash:
+            _alarm(leaves[event_id], "an entry of the ledger")
         del leaves[event_id]
     rows, nodes = [], []
     for leaf in leaves.values():
@@ -73,11 +98,23 @@ def _leaves(items: list[Delivered]) -> dict[UUID, _Leaf]:
     leaves: dict[UUID, _Leaf] = {}
     for item in items:
         e = item.envelope
-        if e.event_id not in leaves:
-            canonical = e.canonical_json()
-            leaves[e.event_id] = _Leaf(e.event_id, e.type, e.case_id, item.topic, item.partition,
-                                       item.offset, canonical, leaf_hash(canonical))  # fmt: skip
+        canonical = e.canonical_json()
+        leaf = _Leaf(e.event_id, e.type, e.case_id, item.topic, item.partition, item.offset,
+                     canonical, leaf_hash(canonical))  # fmt: skip
+        first = leaves.setdefault(e.event_id, leaf)
+        if first.leaf_hash != leaf.leaf_hash:
+            _alarm(leaf, f"{first.topic}/{first.partition}/{first.offset}")
     return leaves
+
+
+def _alarm(leaf: _Leaf, other: str) -> None:
+    EVENT_ID_CONFLICTS.inc()
+    where = f"{leaf.topic}/{leaf.partition}/{leaf.offset}"
+    log.error("ledger.event_id_conflict", event_id=str(leaf.event_id), type=leaf.type,
+              arrived_at=where, differs_from=other)  # fmt: skip
+    raise EventIdConflict(
+        f"event {leaf.event_id} at {where} has other bytes than {other}: not appended"
+    )
 
 
 async def catch_up_nodes(conn: asyncpg.Connection, chunk: int = 10_000) -> int:
