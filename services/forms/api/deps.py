@@ -1,0 +1,20 @@
+"""What routes depend on: the application (commands) and the queries of this process."""
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from services.forms.application import FormsApplication
+from services.forms.queries import FormsQueries
+
+
+def application(request: Request) -> FormsApplication:
+    return request.app.state.forms
+
+
+def queries(request: Request) -> FormsQueries:
+    return request.app.state.queries
+
+
+Forms = Annotated[FormsApplication, Depends(application)]
+Queries = Annotated[FormsQueries, Depends(queries)]

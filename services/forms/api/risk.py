@@ -1,0 +1,53 @@
+"""Risk routes: a site's open flags (escalations first, with their age), acknowledging a
+flag with the action taken, and the therapist's clinical risk assessment."""
+
+from typing import Any
+from uuid import UUID
+
+from fastapi import APIRouter
+
+from services.forms import fhir
+from services.forms.api.deps import Forms, Queries
+from services.forms.api.schemas import AcknowledgementIn, RiskAssessmentIn, SiteId
+from services.forms.errors import NotFound, RoleRefused
+from shared.actor import RequestMeta
+
+router = APIRouter(tags=["risk"])
+# Who may acknowledge a risk flag: clinicians, the duty clinician and supervisors.
+CLINICAL_ROLES = {"therapist", "duty_clinician", "clinical_supervisor", "clinical_lead"}
+
+
+@router.get("/sites/{site_id}/risk-flags")
+async def open_flags(site_id: SiteId, queries: Queries, _: RequestMeta) -> list[dict[str, Any]]:
+    """Open flags of the site: escalated first, then oldest first; each with its age."""
+    return [row | {"fhir": fhir.flag(row)} for row in await queries.open_flags(site_id)]
+
+
+@router.get("/risk-flags/{flag_id}")
+async def get_flag(flag_id: UUID, queries: Queries, _: RequestMeta) -> dict[str, Any]:
+    row = await queries.flag(flag_id)
+    if row is None:
+        raise NotFound(f"no risk flag {flag_id}")
+    return row | {"fhir": fhir.flag(row)}
+
+
+@router.post("/risk-flags/{flag_id}/acknowledgement")
+async def acknowledge(
+    flag_id: UUID, body: AcknowledgementIn, forms: Forms, meta: RequestMeta
+) -> dict[str, Any]:
+    if meta.actor.role not in CLINICAL_ROLES:
+        raise RoleRefused(f"a clinician acknowledges risk flags, not a {meta.actor.role}")
+    flag = await forms.acknowledge_flag(flag_id, action=body.action, note=body.note, meta=meta)
+    return {"flag_id": flag.id, "version": flag.version, "status": "acknowledged",
+            "action": body.action}  # fmt: skip
+
+
+@router.post("/cases/{case_id}/risk-assessments", status_code=201)
+async def record_risk_assessment(
+    case_id: UUID, body: RiskAssessmentIn, forms: Forms, meta: RequestMeta
+) -> dict[str, Any]:
+    if meta.actor.role not in CLINICAL_ROLES:
+        raise RoleRefused(f"a clinician records a risk assessment, not a {meta.actor.role}")
+    assessment = await forms.record_risk_assessment(case_id, **body.model_dump(), meta=meta)
+    latest = assessment.revisions[-1]
+    return {"case_id": case_id, "revision": latest["revision"], "level": latest["level"]}

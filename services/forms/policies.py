@@ -1,0 +1,186 @@
+"""How forms reacts to other services' events (the consumer's handler): a booked session
+issues its pre-session form, a moved or cancelled one moves or cancels it; attendance is
+counted; a completed course (or a treated case's discharge) issues the PEQ and records the
+course's outcome.
+
+Each batch's effects are saved with `conn`, in the consumer's transaction that records its
+position, so a redelivered message changes nothing; form ids derive from the session or
+case, so a repeated booking issues no second form either."""
+
+from typing import Any
+from uuid import UUID, uuid5
+
+import asyncpg
+import structlog
+from eventsourcing.domain import Aggregate
+
+from services.forms.application import FORMS_NAMESPACE, FormsApplication, form_id_for
+from services.forms.clinical import CourseOutcome
+from services.forms.domain import ISSUED, FormInstance
+from services.forms.outcomes import Pair, outcome
+from shared.consumer import Delivered
+from shared.contracts import scheduling as s
+from shared.envelope import Envelope, Meta
+
+log = structlog.get_logger()
+TREATED_ENDINGS = {"46", "47", "48"}  # completed or ended early after treatment started
+TOPICS = ["scheduling.events", "intake.events"]
+
+
+class Reactions:
+    def __init__(self, app: FormsApplication):
+        self.app = app
+
+    async def handle(self, conn: asyncpg.Connection, batch: list[Delivered]) -> int:
+        batch_state = Batch(conn, self.app)
+        for item in batch:
+            react = ROUTES.get(item.envelope.type)
+            if react is not None:
+                await react(self, batch_state, item.envelope)
+        if batch_state.changed:
+            await self.app.store.save(*batch_state.changed.values(), conn=conn)
+        return len(batch_state.changed)
+
+    async def session_booked(self, b: "Batch", env: Envelope) -> None:
+        e = s.SessionBooked.model_validate(env.data)
+        if await b.exists(form_id_for("pre_session", e.session_id)):
+            return
+        form = self.app.pre_session_form(
+            case_id=e.case_id, site_id=e.site_id, course_id=e.course_id,
+            session_id=e.session_id, session_number=e.session_number, starts_at=e.starts_at,
+            meta=meta_of(env, e.case_id, e.site_id),
+        )  # fmt: skip
+        b.changed[form.id] = form
+
+    async def session_moved(self, b: "Batch", env: Envelope) -> None:
+        e = s.SessionMoved.model_validate(env.data)
+        form = await b.form(form_id_for("pre_session", e.session_id))
+        if form is not None and form.status == ISSUED:
+            expires = e.starts_at + self.app.link_grace
+            form.move(due_at=e.starts_at, link_expires_at=expires,
+                      meta=meta_of(env, form.case_id, form.site_id))  # fmt: skip
+
+    async def session_cancelled(self, b: "Batch", env: Envelope) -> None:
+        e = s.SessionCancelled.model_validate(env.data)
+        form = await b.form(form_id_for("pre_session", e.session_id))
+        if form is not None and form.status == ISSUED:
+            form.cancel(reason="session_cancelled", meta=meta_of(env, form.case_id, form.site_id))
+
+    async def attendance_recorded(self, b: "Batch", env: Envelope) -> None:
+        e = s.AttendanceRecorded.model_validate(env.data)
+        await b.conn.execute(
+            "INSERT INTO forms_attendance VALUES ($1, $2, $3)"
+            " ON CONFLICT (session_id) DO UPDATE SET attended = EXCLUDED.attended",
+            e.session_id, e.case_id, e.attended,
+        )  # fmt: skip
+
+    async def course_completed(self, b: "Batch", env: Envelope) -> None:
+        e = s.CourseCompleted.model_validate(env.data)
+        await self._ending(b, env, e.case_id, e.course_id, e.completed_on, e.sessions_attended)
+
+    async def case_discharged(self, b: "Batch", env: Envelope) -> None:
+        if env.case_id is None or env.data.get("ending_code") not in TREATED_ENDINGS:
+            return
+        attended = await b.conn.fetchval(
+            "SELECT count(*) FROM forms_attendance WHERE case_id = $1 AND attended", env.case_id
+        )
+        ended_on = env.occurred_at.date()
+        await self._ending(b, env, env.case_id, None, ended_on, attended)
+
+    async def _ending(self, b: "Batch", env: Envelope, case_id: UUID, course_id: UUID | None,
+                      ended_on: Any, attended: int) -> None:  # fmt: skip
+        site_id = env.site_id or await b.site_of(case_id)
+        if site_id is None:
+            log.warning("forms.ending_of_unknown_case", case_id=str(case_id))
+            return
+        meta = meta_of(env, case_id, site_id)
+        if not await b.exists(form_id_for("feedback", case_id)):
+            form = self.app.feedback_form(case_id=case_id, site_id=site_id,
+                                          course_id=course_id, meta=meta)  # fmt: skip
+            b.changed[form.id] = form
+        record = await course_outcome(b.conn, case_id, site_id, course_id, ended_on, attended, meta)
+        if record is not None and not await b.has_outcome(case_id):
+            b.changed[record.id] = record
+
+
+ROUTES = {
+    "scheduling.SessionBooked": Reactions.session_booked,
+    "scheduling.SessionMoved": Reactions.session_moved,
+    "scheduling.SessionCancelled": Reactions.session_cancelled,
+    "scheduling.AttendanceRecorded": Reactions.attendance_recorded,
+    "scheduling.CourseCompleted": Reactions.course_completed,
+    "intake.CaseDischarged": Reactions.case_discharged,
+}
+
+
+class Batch:
+    """The aggregates a batch changed (saved together at its end) and reads inside its
+    transaction."""
+
+    def __init__(self, conn: asyncpg.Connection, app: FormsApplication):
+        self.conn = conn
+        self.app = app
+        self.changed: dict[UUID, Aggregate] = {}
+
+    async def exists(self, form_id: UUID) -> bool:
+        if form_id in self.changed:
+            return True
+        found = await self.conn.fetchval("SELECT 1 FROM forms_instance WHERE form_id = $1", form_id)
+        return found is not None
+
+    async def form(self, form_id: UUID) -> FormInstance | None:
+        if form_id not in self.changed and not await self.exists(form_id):
+            return None
+        if form_id not in self.changed:
+            self.changed[form_id] = await self.app.form(form_id)
+        form = self.changed[form_id]
+        return form if isinstance(form, FormInstance) else None
+
+    async def site_of(self, case_id: UUID) -> str | None:
+        return await self.conn.fetchval(
+            "SELECT site_id FROM forms_instance WHERE case_id = $1 LIMIT 1", case_id
+        )
+
+    async def has_outcome(self, case_id: UUID) -> bool:
+        pending = [a for a in self.changed.values() if isinstance(a, CourseOutcome)]
+        if any(a.case_id == case_id for a in pending):
+            return True
+        found = await self.conn.fetchval("SELECT 1 FROM forms_outcome WHERE case_id = $1", case_id)
+        return found is not None
+
+
+async def course_outcome(
+    conn: asyncpg.Connection, case_id: UUID, site_id: str, course_id: UUID | None,
+    ended_on: Any, attended: int, meta: dict,
+) -> CourseOutcome | None:  # fmt: skip
+    """First and last paired PHQ-9/GAD-7 scores of the case; None without any."""
+    rows = await conn.fetch(
+        "SELECT phq9, gad7 FROM forms_instance WHERE case_id = $1 AND purpose = 'pre_session'"
+        " AND status = 'completed' AND phq9 IS NOT NULL AND gad7 IS NOT NULL"
+        " ORDER BY session_number, submitted_at",
+        case_id,
+    )
+    if not rows:
+        return None
+    result = outcome(Pair(rows[0][0], rows[0][1]), Pair(rows[-1][0], rows[-1][1]), attended)
+    measures = {
+        "first_phq9": rows[0][0], "last_phq9": rows[-1][0], "first_gad7": rows[0][1],
+        "last_gad7": rows[-1][1], "scored_sessions": len(rows), "finished": result.finished,
+        "at_caseness_at_start": result.at_caseness_at_start,
+        "reliable_improvement": result.reliable_improvement,
+        "reliable_deterioration": result.reliable_deterioration,
+        "recovered": result.recovered, "reliable_recovery": result.reliable_recovery,
+    }  # fmt: skip
+    return CourseOutcome(
+        id=uuid5(FORMS_NAMESPACE, f"outcome:{case_id}"), case_id=case_id, site_id=site_id,
+        course_id=course_id, ended_on=ended_on, sessions_attended=attended, measures=measures,
+        meta=meta,
+    )  # fmt: skip
+
+
+def meta_of(env: Envelope, case_id: UUID, site_id: str) -> dict:
+    """The upstream event's actor and correlation; it is the cause of ours."""
+    return Meta(
+        actor=env.actor, correlation_id=env.correlation_id, causation_id=str(env.event_id),
+        case_id=case_id, site_id=site_id,
+    ).for_event()  # fmt: skip
