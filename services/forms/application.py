@@ -101,7 +101,7 @@ class FormsApplication:
             raise LinkRefused(404, f"This link is not known. {ASK_AGAIN}")
         if form_id is not None and form_id != found:
             raise LinkRefused(403, "This link belongs to a different form.")
-        form = await self.form(found)
+        form = await self.form(UUID(str(found)))  # asyncpg's UUID type would not transcode
         if form.status == COMPLETED:
             raise LinkRefused(410, USED)
         if form.status != "issued":
