@@ -17,7 +17,8 @@ from shared.logging import CORRELATION_HEADER, configure_logging, correlation
 from shared.settings import ServiceSettings
 
 log = structlog.get_logger()
-ReadinessCheck = Callable[[], Awaitable[dict[str, bool]]]
+# The readiness body: {"ready": bool, ...}; ready decides 200 or 503 (shared/runtime.py).
+ReadinessCheck = Callable[[], Awaitable[dict[str, Any]]]
 S = TypeVar("S", bound=ServiceSettings)
 
 
@@ -60,9 +61,8 @@ def add_common_routes(app: FastAPI, ready: ReadinessCheck, max_body_bytes: int) 
 
     @app.get("/health/ready", tags=["health"])
     async def readiness() -> JSONResponse:
-        checks = await ready()
-        status = 200 if all(checks.values()) else 503
-        return JSONResponse({"ready": status == 200, "checks": checks}, status)
+        body = await ready()
+        return JSONResponse(jsonable_encoder(body), 200 if body["ready"] else 503)
 
 
 class CorrelationId:

@@ -1,16 +1,70 @@
 """Kafka names and set-up shared by relays and consumers."""
 
 import asyncio
+from dataclasses import dataclass
 
 import structlog
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import KafkaError, TopicAlreadyExistsError
+from aiokafka.errors import (
+    InvalidReplicationFactorError,
+    KafkaError,
+    TopicAlreadyExistsError,
+    for_code,
+)
+
+from shared import registry
 
 log = structlog.get_logger()
 
-SERVICES_WITH_TOPICS = ("intake", "scheduling", "forms", "gateway")
 PARTITIONS = 3
+
+
+class TopicPolicyError(ValueError):
+    """Topics would be made with fewer copies than the environment allows."""
+
+
+@dataclass(frozen=True)
+class TopicPolicy:
+    """How many copies of each topic's data the brokers keep, and how many must have a write
+    before it is acknowledged (min.insync.replicas, with the producers' acks=all)."""
+
+    replication_factor: int = 1
+    min_insync_replicas: int = 1
+    production: bool = False
+
+    def check(self) -> None:
+        if self.min_insync_replicas > self.replication_factor:
+            raise TopicPolicyError(
+                f"min.insync.replicas {self.min_insync_replicas} is more than the replication"
+                f" factor {self.replication_factor}: no write could ever be acknowledged"
+            )
+        if self.production and (self.replication_factor < 3 or self.min_insync_replicas < 2):
+            raise TopicPolicyError(
+                "production refuses topics with fewer than 3 replicas and min.insync.replicas"
+                f" 2 (given {self.replication_factor} and {self.min_insync_replicas}): one"
+                " broker lost would lose acknowledged events"
+            )
+
+    def new_topic(self, name: str, partitions: int) -> NewTopic:
+        self.check()
+        return NewTopic(
+            name,
+            num_partitions=partitions,
+            replication_factor=self.replication_factor,
+            topic_configs={"min.insync.replicas": str(self.min_insync_replicas)},
+        )
+
+
+# What ensure_topics uses when not given a policy: the builder (shared/service.py) sets it
+# from the service's settings at start, before any relay or consumer makes a topic.
+_default_policy = TopicPolicy()
+
+
+def use_topic_policy(policy: TopicPolicy) -> None:
+    global _default_policy
+    policy.check()
+    _default_policy = policy
 
 
 def topic_of(service: str) -> str:
@@ -22,7 +76,7 @@ def dead_letter_topic(topic: str) -> str:
 
 
 def all_service_topics() -> list[str]:
-    return [topic_of(service) for service in SERVICES_WITH_TOPICS]
+    return [topic_of(service) for service in registry.publishers()]
 
 
 def reliable_producer(bootstrap: str, **overrides: object) -> AIOKafkaProducer:
@@ -39,8 +93,16 @@ def reliable_producer(bootstrap: str, **overrides: object) -> AIOKafkaProducer:
     return AIOKafkaProducer(**options)
 
 
-async def ensure_topics(bootstrap: str, topics: list[str], partitions: int = PARTITIONS) -> None:
-    """Create the topics that do not exist yet; retry while the broker is unreachable."""
+async def ensure_topics(
+    bootstrap: str,
+    topics: list[str],
+    partitions: int = PARTITIONS,
+    policy: TopicPolicy | None = None,
+) -> None:
+    """Create the topics that do not exist yet, replicated as the policy says (the process's
+    default if none); retry while the broker is unreachable."""
+    policy = policy or _default_policy
+    policy.check()
     delay = 0.5
     while True:
         admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
@@ -49,13 +111,13 @@ async def ensure_topics(bootstrap: str, topics: list[str], partitions: int = PAR
             existing = set(await admin.list_topics())
             missing = [t for t in topics if t not in existing]
             if missing:
-                new = [
-                    NewTopic(t, num_partitions=partitions, replication_factor=1) for t in missing
-                ]
-                await admin.create_topics(new)
-                log.info("kafka.topics_created", topics=missing)
-            return
-        except TopicAlreadyExistsError:
+                response = await admin.create_topics(
+                    [policy.new_topic(t, partitions) for t in missing]
+                )
+                _raise_refusals(response.topic_errors, policy, bootstrap)
+                log.info("kafka.topics_created", topics=missing,
+                         replication_factor=policy.replication_factor,
+                         min_insync_replicas=policy.min_insync_replicas)  # fmt: skip
             return
         except (KafkaError, OSError) as error:
             log.warning("kafka.unreachable", error=repr(error), retry_in=delay)
@@ -63,3 +125,17 @@ async def ensure_topics(bootstrap: str, topics: list[str], partitions: int = PAR
             delay = min(delay * 2, 5.0)
         finally:
             await admin.close()
+
+
+def _raise_refusals(topic_errors: list[tuple], policy: TopicPolicy, bootstrap: str) -> None:
+    """The broker answers per topic; a topic made meanwhile by another process is fine."""
+    for topic, code, *message in topic_errors:
+        error = for_code(code)
+        if code == 0 or error is TopicAlreadyExistsError:
+            continue
+        if error is InvalidReplicationFactorError:
+            raise TopicPolicyError(
+                f"the brokers at {bootstrap} cannot hold {policy.replication_factor} replicas"
+                f" of {topic}: fewer brokers than that ({message})"
+            )
+        raise error(f"creating topic {topic}: {message}")

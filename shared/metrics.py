@@ -1,29 +1,91 @@
-"""Metrics in the Prometheus text format, and the ones every service with a relay reports."""
+"""The metrics every service shares, through prometheus_client's default registry.
 
-from shared.relay import OutboxRelay
+Metric objects live at module level (a service's own ones in its own module, such as
+services/audit/metrics.py), named `rapport_...`; counters are Counters. A value that needs an
+async query at scrape time (the relay's lag) is set by a `Refresh` callback, which the
+builder (shared/service.py) runs before it renders /metrics.
+"""
 
-Sample = tuple[str, dict[str, str], float]
+from collections.abc import Awaitable, Callable
+from typing import Any
 
-RELAY_HELP = {
-    "rapport_relay_lag_events": "Events stored but not yet acknowledged by Kafka.",
-    "rapport_relay_position": "The last notification id the broker acknowledged.",
-}
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    Counter,
+    Gauge,
+    disable_created_metrics,
+    generate_latest,
+)
+
+__all__ = ["CONTENT_TYPE_LATEST", "Refresh", "render"]
+
+Refresh = Callable[[], Awaitable[None]]
+disable_created_metrics()  # no `_created` series beside each counter: noise on our dashboards
+
+RELAY_LAG = Gauge(
+    "rapport_relay_lag_events", "Events stored but not yet acknowledged by Kafka.", ["topic"]
+)
+RELAY_POSITION = Gauge(
+    "rapport_relay_position", "The last notification id the broker acknowledged.", ["topic"]
+)
+CONSUMER_MESSAGES = Counter(
+    "rapport_consumer_messages", "Messages whose effect a consumer committed.", ["consumer"]
+)
+CONSUMER_DEAD_LETTERS = Counter(
+    "rapport_consumer_dead_letters", "Messages a consumer sent to a dead-letter topic.",
+    ["consumer"],
+)  # fmt: skip
+DATABASE_REACHABLE = Gauge(
+    "rapport_database_reachable", "1 when the service's database answered at the last check."
+)
+COMPONENT_OK = Gauge(
+    "rapport_component_ok",
+    "1 when a background component (relay, consumer, ...) works, 0 while it is degraded.",
+    ["component"],
+)
+COMPONENT_STATE = Gauge(
+    "rapport_component_state",
+    "1 for the state a background component is in (publishing, standby, broker_unreachable,"
+    " consuming, retrying, stopped, running, restarting).",
+    ["component", "state"],
+)
 
 
-def render(samples: list[Sample], help_texts: dict[str, str]) -> str:
-    lines, described = [], set()
-    for name, labels, value in samples:
-        if name not in described and name in help_texts:
-            lines += [f"# HELP {name} {help_texts[name]}", f"# TYPE {name} gauge"]
-            described.add(name)
-        shown = ",".join(f'{k}="{v}"' for k, v in labels.items())
-        lines.append(f"{name}{{{shown}}} {value:g}" if shown else f"{name} {value:g}")
-    return "\n".join(lines) + "\n"
+def render() -> bytes:
+    return generate_latest(REGISTRY)
 
 
-async def relay_samples(relay: OutboxRelay) -> list[Sample]:
-    labels = {"topic": relay.topic}
-    return [
-        ("rapport_relay_lag_events", labels, await relay.lag()),
-        ("rapport_relay_position", labels, await relay.position()),
-    ]
+async def refresh_relay(relay: Any) -> None:
+    """The relay's lag and position, queried now (an OutboxRelay)."""
+    RELAY_LAG.labels(relay.topic).set(await relay.lag())
+    RELAY_POSITION.labels(relay.topic).set(await relay.position())
+
+
+def record_health(components: dict[str, dict[str, Any]], database: bool) -> None:
+    DATABASE_REACHABLE.set(1 if database else 0)
+    COMPONENT_STATE.clear()  # only the current state of each is 1
+    for name, health in components.items():
+        COMPONENT_OK.labels(name).set(1 if health.get("ok") else 0)
+        COMPONENT_STATE.labels(name, str(health.get("state", "unknown"))).set(1)
+
+
+class CountsOf:
+    """Feeds a consumer's running totals (its `processed` and `dead_letters` attributes)
+    into the Counters, by the increase since the last scrape."""
+
+    def __init__(self, consumer: Any):
+        self.consumer = consumer
+        self.seen = {"processed": 0, "dead_letters": 0}
+        CONSUMER_MESSAGES.labels(consumer.name)  # shown as 0 from the start
+        CONSUMER_DEAD_LETTERS.labels(consumer.name)
+
+    async def __call__(self) -> None:
+        for attribute, counter in (
+            ("processed", CONSUMER_MESSAGES),
+            ("dead_letters", CONSUMER_DEAD_LETTERS),
+        ):
+            total = getattr(self.consumer, attribute, None)
+            if isinstance(total, int) and total > self.seen[attribute]:
+                counter.labels(self.consumer.name).inc(total - self.seen[attribute])
+                self.seen[attribute] = total

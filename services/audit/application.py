@@ -1,13 +1,13 @@
 """The audit service's queries and commands, over its database, signer and Kafka reader."""
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 import asyncpg
 
-from services.audit import bundles, checkpoints, entries, metrics, proofs
+from services.audit import bundles, checkpoints, entries, proofs
 from services.audit.checkpoints import Checkpointer
 from services.audit.errors import InvalidRequest
 from services.audit.reconcile import Reconciler
@@ -91,18 +91,3 @@ class AuditApplication:
         if fresh or self.reconciler.last is None:
             return await self.reconciler.run_once()
         return self.reconciler.last
-
-    async def metrics(self) -> str:
-        samples: list[metrics.Sample] = [
-            ("rapport_audit_ledger_leaves", {}, await entries.tree_size(self.pool))
-        ]
-        latest = await checkpoints.latest_or_none(self.pool)
-        if latest:
-            age = (datetime.now(UTC) - latest.issued_at).total_seconds()
-            samples += [("rapport_audit_checkpoint_tree_size", {}, latest.tree_size),
-                        ("rapport_audit_checkpoint_age_seconds", {}, age)]  # fmt: skip
-        if consumer := self.consumer:
-            samples.append(("rapport_audit_consumer_processed", {}, consumer.processed))
-            samples.append(("rapport_audit_consumer_dead_letters", {}, consumer.dead_letters))
-        samples += metrics.reconciliation_samples(self.reconciler.last)
-        return metrics.render(samples, metrics.HELP)

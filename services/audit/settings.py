@@ -3,13 +3,14 @@ from pathlib import Path
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from shared import registry
 from shared.settings import ServiceSettings
 
 
 class AuditSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="AUDIT_", extra="ignore")
 
-    port: int = 8004
+    port: int = registry.port_of("audit")
     # base64 of the 32-byte Ed25519 seed that signs checkpoints. Required in production; in
     # development and test one is generated once into signing_key_file and kept there.
     signing_key: SecretStr | None = None

@@ -4,13 +4,14 @@ import binascii
 from pydantic import SecretStr, field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from shared import registry
 from shared.settings import ServiceSettings
 
 
 class IntakeSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="INTAKE_", extra="ignore")
 
-    port: int = 8001
+    port: int = registry.port_of("intake")
     # base64 of a 32-byte AES key; personal details are encrypted at rest with it.
     cipher_key: SecretStr | None = None
 

@@ -1,11 +1,15 @@
 """Event contracts: what each event type may carry on Kafka. Ids, codes, dates and digests
 only; never a name, a contact detail or free text (DESIGN.md, Data protection)."""
 
+import functools
+import importlib
+import pkgutil
 from typing import ClassVar, Unpack
 
 from pydantic import BaseModel, ConfigDict
 
 _registry: dict[str, type["EventContract"]] = {}
+_NOT_CONTRACTS = {"export"}  # the JSON Schema writer (`make schemas`)
 
 
 class EventContract(BaseModel):
@@ -37,6 +41,10 @@ def all_contracts() -> dict[str, type[EventContract]]:
     return dict(sorted(_registry.items()))
 
 
+@functools.cache
 def _load_all() -> None:
-    # Importing the modules registers their contracts.
-    from shared.contracts import intake  # noqa: F401
+    """Every module of this package is a service's contracts (shared/contracts/<service>.py):
+    importing it registers them, so a new service's contracts need no list edited here."""
+    for module in pkgutil.iter_modules(__path__):
+        if module.name not in _NOT_CONTRACTS:
+            importlib.import_module(f"{__name__}.{module.name}")

@@ -9,11 +9,14 @@ from pathlib import Path
 
 import httpx
 
+from shared import registry
+
 ROOT = Path(__file__).resolve().parents[2]
 LOGS = ROOT / ".state" / "test-logs"
 # RAPPORT_TEST_PORT_BASE moves every port, so two runs on one machine do not collide.
 PORT_BASE = int(os.environ.get("RAPPORT_TEST_PORT_BASE", "18000"))
-SERVICE_PORTS = {"intake": PORT_BASE + 1, "audit": PORT_BASE + 4}
+# Each service on PORT_BASE + the last digit of its port in shared/registry.py.
+SERVICE_PORTS = {e.name: PORT_BASE + e.port % 10 for e in registry.running()}
 STAFF = {"X-Actor-Id": "staff-e2e", "X-Actor-Role": "intake_worker"}
 
 

@@ -1,21 +1,24 @@
 """The audit service's HTTP API: thin routes that parse, call the application and answer;
-errors of the AuditError family become problem details in one place."""
+errors of the AuditError family become problem details with the status each declares."""
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter
 
 from services.audit.api import cases, ledger, operations
 from services.audit.errors import AuditError
-from shared.http import problem
 
 router = APIRouter()
 for module in (ledger, cases, operations):
     router.include_router(module.router)
 
 
-def add_error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(AuditError)
-    async def audit_error(_: Request, error: AuditError):
-        return problem(error.status, error.title, str(error))
+def statuses(family: type[AuditError]) -> dict[type[Exception], int]:
+    """Each class of the family with the status it declares (services/audit/errors.py)."""
+    found: dict[type[Exception], int] = {family: family.status}
+    for subclass in family.__subclasses__():
+        found |= statuses(subclass)
+    return found
 
 
-__all__ = ["add_error_handlers", "router"]
+ERRORS = statuses(AuditError)
+
+__all__ = ["ERRORS", "router"]

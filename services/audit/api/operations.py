@@ -1,9 +1,9 @@
-"""Routes that watch the ledger: reconciliation with Kafka, and the metrics."""
+"""Routes that watch the ledger: reconciliation with Kafka (its metrics are at /metrics,
+served by the builder)."""
 
 from typing import Any
 
 from fastapi import APIRouter
-from fastapi.responses import PlainTextResponse
 
 from services.audit.api.deps import Audit
 
@@ -19,8 +19,3 @@ async def reconciliation(audit: Audit, fresh: bool = False) -> dict[str, Any]:
 @router.post("/reconciliation")
 async def reconcile_now(audit: Audit) -> dict[str, Any]:
     return await audit.reconciliation(fresh=True)
-
-
-@router.get("/metrics", response_class=PlainTextResponse)
-async def metrics(audit: Audit) -> str:
-    return await audit.metrics()

@@ -3,11 +3,11 @@ queries, and answer; errors become problem details in one place (errors.py)."""
 
 from fastapi import APIRouter
 
-from services.intake.api import cases, enquiries, operations, reads, records
+from services.intake.api import cases, enquiries, reads, records
 from services.intake.api.errors import add_error_handlers
 
 router = APIRouter()
-for module in (cases, records, enquiries, reads, operations):
+for module in (cases, records, enquiries, reads):
     router.include_router(module.router)
 
 __all__ = ["add_error_handlers", "router"]

@@ -18,4 +18,5 @@ async def test_failed_background_work_is_restarted_and_marked_as_failing():
     await asyncio.wait_for(runtime.tasks["relay"], timeout=2)
 
     assert len(attempts) == 3
-    assert "relay" in runtime.last_failure
+    assert runtime.supervised["relay"].restarts == 2
+    assert "broker gone" in (runtime.supervised["relay"].last_error or "")

@@ -1,0 +1,71 @@
+"""Every Rapport service in one place: its name, port, database, topic and secrets.
+
+The services read it (their default port, the topics of the service topics), and so do the
+deploy scripts (`make run`, the PostgreSQL roles and databases), the tests' ports and
+docker-compose (generated from it). It needs only the standard library, so the deploy
+scripts run it with the machine's python3 before any virtual environment exists:
+
+    python3 shared/registry.py running     # "<name> <port>" of each service `make run` starts
+    python3 shared/registry.py databases   # one database (and role) per service
+
+docker-compose.yml's services and deploy/postgres-init.sql are generated from it by
+`make generated` (deploy/generate.py); a unit test fails when they drift.
+
+A new service adds one line to SERVICES (and sets `runs=True` once its package exists).
+"""
+
+import sys
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ServiceEntry:
+    name: str
+    port: int
+    runs: bool  # built: `make run`, compose and the e2e stack start it
+    publishes: bool = True  # has an outbox relay to the topic `<name>.events`
+    # The secrets production must be given, as settings of the service (INTAKE_CIPHER_KEY).
+    secrets: tuple[str, ...] = ()
+
+
+SERVICES: tuple[ServiceEntry, ...] = (
+    ServiceEntry("gateway", 8000, runs=False),
+    ServiceEntry("intake", 8001, runs=True, secrets=("cipher_key",)),
+    ServiceEntry("scheduling", 8002, runs=False),
+    ServiceEntry("forms", 8003, runs=False),
+    ServiceEntry("audit", 8004, runs=True, publishes=False, secrets=("signing_key",)),
+)
+BY_NAME = {entry.name: entry for entry in SERVICES}
+
+
+def entry(name: str) -> ServiceEntry:
+    try:
+        return BY_NAME[name]
+    except KeyError:
+        raise LookupError(f"{name!r} is not in shared/registry.py") from None
+
+
+def port_of(name: str) -> int:
+    return entry(name).port
+
+
+def running() -> list[ServiceEntry]:
+    return [e for e in SERVICES if e.runs]
+
+
+def publishers() -> list[str]:
+    """The services with a topic of their own: what the audit ledger consumes."""
+    return [e.name for e in SERVICES if e.publishes]
+
+
+def _main(command: str) -> None:
+    if command == "running":
+        print("\n".join(f"{e.name} {e.port}" for e in running()))
+    elif command == "databases":
+        print("\n".join(e.name for e in SERVICES))
+    else:
+        raise SystemExit(f"unknown command {command!r}: running | databases")
+
+
+if __name__ == "__main__":
+    _main(sys.argv[1] if len(sys.argv) > 1 else "running")

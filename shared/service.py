@@ -1,0 +1,200 @@
+"""One way to build a service: a short description in, the FastAPI app (and `main`) out.
+
+    SERVICE = Service(
+        name="scheduling",                      # its entry in shared/registry.py
+        settings=SchedulingSettings,            # a ServiceSettings with env_prefix SCHEDULING_
+        routers=[api.router],
+        errors={NotAllowed: 409, NotFound: 404, SchedulingError: 400},
+        projection=readmodel.project,           # optional: read-model rows in the save's tx
+        setup=setup,                            # optional: what needs the open runtime
+    )
+
+    async def setup(ctx: Context) -> None:
+        ctx.app.state.scheduling = SchedulingApplication(ctx.store)
+        ctx.consume("scheduling-intake", [topic_of("intake")], Policies(ctx.store).handle)
+
+    create_app = SERVICE.app                   # in __main__.py
+    if __name__ == "__main__":
+        SERVICE.main()
+
+What the builder gives every service: settings from the environment, structlog JSON logs
+with correlation ids, the pool and event store (encrypted when the settings have a
+`cipher_key`), the outbox relay when the registry says the service publishes, consumers and
+background work restarted with backoff, /health/live, /health/ready (200 while the database
+answers now; degraded components named in the body, not a 503), /metrics (prometheus_client),
+and problem details for bad input, for the store's errors (ConcurrencyConflict 409,
+AggregateNotFound 404) and for the service's own error family (the `errors` mapping).
+"""
+
+import asyncio
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import structlog
+import uvicorn
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+
+from shared import kafka, metrics, registry
+from shared.consumer import Consumer, Handler
+from shared.envelope import contract_check
+from shared.eventstore import AggregateNotFound, ConcurrencyConflict, EventStore
+from shared.http import add_common_routes, problem
+from shared.logging import configure_logging
+from shared.relay import OutboxRelay
+from shared.runtime import Runtime, open_runtime
+from shared.settings import ServiceSettings
+
+log = structlog.get_logger()
+
+STORE_ERRORS: Mapping[type[Exception], int] = {ConcurrencyConflict: 409, AggregateNotFound: 404}
+REFRESH_TIMEOUT = 2.0  # seconds a scrape waits for one value before showing the last one
+CONFLICT_DETAIL = "Someone changed it at the same moment; nothing was saved. Reload and retry."
+
+
+@dataclass
+class Context:
+    """What a service's setup hook works with, once the runtime is open."""
+
+    app: FastAPI
+    settings: Any  # the service's own ServiceSettings subclass
+    runtime: Runtime
+    relay: OutboxRelay | None
+    refreshes: list[metrics.Refresh] = field(default_factory=list)
+
+    @property
+    def pool(self) -> Any:
+        return self.runtime.pool
+
+    @property
+    def store(self) -> EventStore:
+        return self.runtime.store
+
+    def consume(self, group: str, topics: Sequence[str], handle: Handler, **options: Any) -> Any:
+        """A consumer group reading `topics` into `handle`, supervised, in health and metrics."""
+        consumer = Consumer(
+            group, list(topics), self.settings.kafka_bootstrap, self.pool, handle, **options
+        )
+        self.run(group, consumer.run, component=consumer)
+        self.on_scrape(metrics.CountsOf(consumer))
+        return consumer
+
+    def run(self, name: str, work: Callable[[], Awaitable[None]], component: Any = None) -> None:
+        """Background work for the life of the process, restarted with backoff on failure;
+        a component with `health()` is reported by its own words in /health/ready."""
+        self.runtime.start(name, work, component)
+
+    def on_scrape(self, refresh: metrics.Refresh) -> None:
+        """Set gauges that need an async query, just before /metrics renders."""
+        self.refreshes.append(refresh)
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    settings: type[ServiceSettings]
+    routers: Sequence[APIRouter] = ()
+    # The service's error family -> HTTP status; the most specific class wins. An error with a
+    # `field` attribute is bad input naming that field.
+    errors: Mapping[type[Exception], int] = field(default_factory=dict)
+    # For errors that need more than a status (registered after the mapping, so they win).
+    error_handlers: Callable[[FastAPI], None] | None = None
+    projection: Any = None  # shared.appends.Projection
+    setup: Callable[[Context], Awaitable[None]] | None = None
+
+    def app(self, settings: ServiceSettings) -> FastAPI:
+        entry = registry.entry(self.name)
+
+        @asynccontextmanager
+        async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+            kafka.use_topic_policy(settings.topic_policy())
+            key = getattr(settings, "cipher_key", None)
+            runtime = await open_runtime(
+                settings,
+                key.get_secret_value() if key else None,
+                self.projection,
+                validate=contract_check(self.name),  # an event that cannot publish: not saved
+            )
+            relay = OutboxRelay(self.name, runtime.store, settings.kafka_bootstrap)
+            ctx = Context(app, settings, runtime, relay if entry.publishes else None)
+            app.state.runtime, app.state.context = runtime, ctx
+            try:
+                if self.setup:
+                    await self.setup(ctx)
+                if ctx.relay:
+                    ctx.run("relay", ctx.relay.run, component=ctx.relay)
+                    scrape = getattr(ctx.relay, "refresh_metrics", None)
+                    ctx.on_scrape(scrape or (lambda: metrics.refresh_relay(relay)))
+                log.info("service.started", service=self.name, port=settings.port)
+                yield
+            finally:
+                await runtime.close()
+
+        app = FastAPI(title=f"Rapport {self.name}", lifespan=lifespan)
+        for router in self.routers:
+            app.include_router(router)
+        add_error_mapping(app, {**STORE_ERRORS, **self.errors})
+        if self.error_handlers:
+            self.error_handlers(app)
+        add_common_routes(app, lambda: _readiness(app), settings.max_body_bytes)
+        app.add_api_route("/metrics", _metrics_of(app), methods=["GET"], tags=["health"])
+        return app
+
+    def main(self) -> None:
+        """Run the service as `python -m services.<name>` does."""
+        settings = self.settings()
+        configure_logging(settings.log_format, settings.log_level)
+        uvicorn.run(self.app(settings), host=settings.host, port=settings.port, log_config=None)
+
+
+def add_error_mapping(app: FastAPI, errors: Mapping[type[Exception], int]) -> None:
+    """Problem details for each error family, with the status of its most specific class."""
+
+    async def answer(_: Request, error: Exception) -> JSONResponse:
+        status = next(errors[c] for c in type(error).__mro__ if c in errors)
+        if (name := getattr(error, "field", None)) is not None:
+            message = getattr(error, "message", str(error))
+            field = name if re.match(r"(body|path|query|header)\.", name) else f"body.{name}"
+            errors_ = [{"field": field, "message": message}]
+            return problem(status, "The request is not valid", errors_)
+        detail = CONFLICT_DETAIL if isinstance(error, ConcurrencyConflict) else str(error)
+        return problem(status, title_of(error), detail)
+
+    for family in errors:
+        app.add_exception_handler(family, answer)
+
+
+def title_of(error: Exception) -> str:
+    """The family's `title` if it has one, else its class name: CaseIsDischarged -> 'Case is
+    discharged'."""
+    if isinstance(title := getattr(error, "title", None), str):
+        return title
+    if isinstance(error, ConcurrencyConflict):
+        return "Concurrent change"
+    return re.sub(r"(?<!^)(?=[A-Z])", " ", type(error).__name__).capitalize()
+
+
+async def _readiness(app: FastAPI) -> dict[str, Any]:
+    runtime: Runtime | None = getattr(app.state, "runtime", None)
+    if runtime is None:
+        return {"ready": False, "checks": {"started": False}}
+    return await runtime.readiness()
+
+
+def _metrics_of(app: FastAPI) -> Callable[[], Awaitable[Response]]:
+    async def prometheus_metrics() -> Response:
+        """Prometheus text exposition of this process's metrics."""
+        await _readiness(app)  # sets the health gauges
+        ctx: Context | None = getattr(app.state, "context", None)
+        if ctx is not None:
+            for refresh in ctx.refreshes:
+                try:  # a value that cannot be had now (database down) stays as it was
+                    await asyncio.wait_for(refresh(), REFRESH_TIMEOUT)
+                except Exception as error:
+                    log.warning("metrics.refresh_failed", error=repr(error))
+        return Response(metrics.render(), media_type=metrics.CONTENT_TYPE_LATEST)
+
+    return prometheus_metrics

@@ -1,0 +1,174 @@
+"""A service built from a short description (shared/service.py): its errors become problem
+details with the status the description gives, and readiness means "can serve commands now"
+while degraded background work is named, not a 503."""
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import APIRouter
+
+from shared.eventstore import AggregateNotFound, ConcurrencyConflict
+from shared.runtime import Runtime
+from shared.service import Service
+from shared.settings import ServiceSettings
+
+
+class BookingError(Exception):
+    pass
+
+
+class SlotTaken(BookingError):
+    pass
+
+
+class BadSlot(BookingError):
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field, self.message = field, message
+
+
+router = APIRouter()
+RAISED: dict[str, Exception] = {
+    "taken": SlotTaken("the slot is taken"),
+    "other": BookingError("something else"),
+    "bad": BadSlot("starts_at", "must be in the future"),
+    "conflict": ConcurrencyConflict("saved meanwhile"),
+    "missing": AggregateNotFound(uuid.uuid4()),
+}
+
+
+@router.post("/raise/{what}")
+async def raise_it(what: str) -> None:
+    raise RAISED[what]
+
+
+class DemoSettings(ServiceSettings):
+    port: int = 0
+
+
+DEMO = Service(
+    name="intake",  # any name the registry knows: nothing here opens its runtime
+    settings=DemoSettings,
+    routers=[router],
+    errors={BookingError: 400, SlotTaken: 409, BadSlot: 422},
+)
+
+
+class Database:
+    """Answers `SELECT 1` while up, fails like a restarting PostgreSQL while down."""
+
+    up = True
+
+    async def fetchval(self, query: str, **options: Any) -> int:
+        if not self.up:
+            raise ConnectionRefusedError("the database is restarting")
+        return 1
+
+    async def close(self) -> None:
+        pass
+
+
+class BrokerDown:
+    def health(self) -> dict[str, Any]:
+        return {"ok": False, "state": "broker_unreachable", "lag": 1364}
+
+
+@pytest.fixture
+async def service() -> AsyncIterator[tuple[httpx.AsyncClient, Runtime, Database]]:
+    app = DEMO.app(DemoSettings(database_url="postgresql://unused/demo", environment="test"))
+    database = Database()
+    runtime = Runtime(settings=None, pool=database, store=None, restart_delays=(0.01,))  # type: ignore[arg-type]
+    app.state.runtime = runtime
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://demo") as client:
+        yield client, runtime, database
+    await runtime.close()
+
+
+async def forever() -> None:
+    await asyncio.Event().wait()
+
+
+@pytest.mark.parametrize(
+    ("what", "status", "title"),
+    [
+        ("taken", 409, "Slot taken"),
+        ("other", 400, "Booking error"),
+        ("conflict", 409, "Concurrent change"),
+        ("missing", 404, "Aggregate not found"),
+    ],
+)
+async def test_errors_become_problem_details_with_the_status_of_their_most_specific_class(
+    service, what, status, title
+):
+    client, _, _ = service
+    response = await client.post(f"/raise/{what}")
+    assert response.status_code == status
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["title"] == title
+
+
+async def test_an_error_naming_a_field_is_bad_input_naming_that_field(service):
+    client, _, _ = service
+    response = await client.post("/raise/bad")
+    assert response.status_code == 422
+    assert response.json()["detail"] == [
+        {"field": "body.starts_at", "message": "must be in the future"}
+    ]
+
+
+async def test_ready_while_the_database_answers_even_with_the_broker_unreachable(service):
+    client, runtime, _ = service
+    runtime.start("relay", forever, component=BrokerDown())
+    response = await client.get("/health/ready")
+    body = response.json()
+    assert response.status_code == 200
+    assert body["degraded"] == ["relay"]
+    assert body["components"]["relay"]["state"] == "broker_unreachable"
+    assert body["components"]["relay"]["lag"] == 1364
+
+
+async def test_not_ready_while_the_database_is_down_and_ready_the_moment_it_is_back(service):
+    client, _, database = service
+    database.up = False
+    down = await client.get("/health/ready")
+    database.up = True
+    back = await client.get("/health/ready")
+    assert down.status_code == 503 and down.json()["checks"]["database"] is False
+    assert back.status_code == 200
+
+
+async def test_background_work_running_again_after_a_failure_is_not_reported_as_failing(service):
+    client, runtime, _ = service
+    attempts, running_again = [], asyncio.Event()
+
+    async def fails_once() -> None:
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise ConnectionError("database restarting")
+        running_again.set()
+        await forever()
+
+    runtime.start("consumer", fails_once)
+    await asyncio.wait_for(running_again.wait(), timeout=5)
+    body = (await client.get("/health/ready")).json()
+    assert body["degraded"] == []
+    assert body["components"]["consumer"]["state"] == "running"
+    assert body["components"]["consumer"]["restarts"] == 1
+
+
+async def test_metrics_name_the_degraded_component_in_the_prometheus_format(service):
+    client, runtime, _ = service
+    runtime.start("relay", forever, component=BrokerDown())
+    response = await client.get("/metrics")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain")
+    assert 'rapport_component_ok{component="relay"} 0.0' in response.text
+    assert 'rapport_component_state{component="relay",state="broker_unreachable"} 1.0' in (
+        response.text
+    )
+    assert "rapport_database_reachable 1.0" in response.text
