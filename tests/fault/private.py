@@ -86,11 +86,17 @@ async def fresh_databases(admin_url: str, *services: str):
     try:
         for name in names.values():
             await admin.execute(f"CREATE DATABASE {name}")
+    finally:
+        await admin.close()
+    try:
         yield PrivateDatabases(admin_url, names)
     finally:
-        for name in names.values():
-            await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        await admin.close()
+        admin = await asyncpg.connect(admin_url)  # the test may have restarted the server
+        try:
+            for name in names.values():
+                await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        finally:
+            await admin.close()
 
 
 def private_stack(databases: PrivateDatabases, kafka: str) -> Stack:
