@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-unit lint bench infra-up infra-down venv clean-state schemas
+.PHONY: run test test-unit lint bench infra-up infra-down venv clean-state schemas generated
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
@@ -33,8 +33,8 @@ test-unit: venv
 	$(PY) -m pytest -q tests/unit
 
 lint: venv
-	$(VENV)/bin/ruff check services shared tests bench
-	$(VENV)/bin/ruff format --check services shared tests bench
+	$(VENV)/bin/ruff check services shared tests bench deploy
+	$(VENV)/bin/ruff format --check services shared tests bench deploy
 	$(VENV)/bin/mypy services shared
 
 bench: venv infra-up
@@ -43,3 +43,7 @@ bench: venv infra-up
 # Regenerate the committed JSON Schemas of the event contracts.
 schemas: venv
 	$(PY) -m shared.contracts.export
+
+# Rewrite docker-compose.yml's services and deploy/postgres-init.sql from shared/registry.py.
+generated:
+	python3 deploy/generate.py

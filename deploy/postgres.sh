@@ -7,7 +7,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/common.sh"
 
-SERVICES=(intake scheduling forms audit gateway)
+# One role and database per service of the registry (the machine's python3 reads it).
+mapfile -t SERVICES < <(python3 "$here/../shared/registry.py" databases)
 
 as_postgres() { runuser -u postgres -- "$@"; }
 psql_admin() { as_postgres psql -v ON_ERROR_STOP=1 -qtAX "$@"; }
