@@ -1,0 +1,107 @@
+"""The scheduling application: every command on sites and courses, over the shared event
+store. Get, mutate, save; ids, the clock and the site's calendar are supplied here, so the
+domain stays pure. A save that would double-book a therapist or a room fails in the
+database (readmodel.py) and becomes a Clash naming what is booked there.
+"""
+
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID, uuid4
+
+import asyncpg
+from eventsourcing.domain import Aggregate
+
+from services.scheduling import errors, readmodel
+from services.scheduling.bank_holidays import bank_holidays
+from services.scheduling.domain import Course, course_id_of
+from services.scheduling.site import Site, default_calendar, site_aggregate_id
+from services.scheduling.site_calendar import Calendar
+from shared.envelope import Meta
+from shared.eventstore import AggregateNotFound, EventStore
+
+Clock = Callable[[], datetime]
+
+
+# Set per request by the API in the test environment only (api/deps.py); else the machine's.
+CLOCK: ContextVar[datetime | None] = ContextVar("scheduling_clock", default=None)
+
+
+def utc_now() -> datetime:
+    return CLOCK.get() or datetime.now(UTC)
+
+
+def new_ids() -> Iterator[UUID]:
+    while True:
+        yield uuid4()
+
+
+class Store:
+    """Typed gets and saves that turn a database clash into the domain's Clash."""
+
+    def __init__(self, store: EventStore):
+        self.store = store
+
+    async def course(self, case_id: UUID, conn: asyncpg.Connection | None = None) -> Course:
+        try:
+            course = await self.store.get(course_id_of(case_id))
+        except AggregateNotFound:
+            raise errors.NotFound(
+                f"no course for case {case_id}: not allocated in intake"
+            ) from None
+        assert isinstance(course, Course)
+        return course
+
+    async def site(self, site_id: str) -> Site | None:
+        try:
+            return await self.store.get(site_aggregate_id(site_id))
+        except AggregateNotFound:
+            return None
+
+    async def calendar(self, site_id: str, now: datetime) -> Calendar:
+        closures = bank_holidays(range(now.year - 1, now.year + 6))
+        site = await self.site(site_id)
+        return site.calendar(closures) if site else default_calendar(site_id, closures)
+
+    async def save(
+        self, action: str, *aggregates: Aggregate, conn: asyncpg.Connection | None = None
+    ) -> None:
+        try:
+            await self.store.save(*aggregates, conn=conn)
+        except asyncpg.ExclusionViolationError as error:
+            course = next((a for a in aggregates if isinstance(a, Course)), None)
+            raise errors.Clash(action, await self._clash_of(error, course)) from None
+
+    async def _clash_of(self, error: asyncpg.ExclusionViolationError, course: Any) -> str:
+        room = error.constraint_name == readmodel.ROOM_CLASH
+        if course is None:
+            return "the time is booked already"
+        sessions = [s for s in course.live_sessions() if not s.to_rebook]
+        ranges = [(s.starts_at, s.ends_at) for s in sessions]
+        found = []
+        for s in sessions:
+            key = (course.site_id, s.room_id) if room and s.room_id else None
+            found = await readmodel.clashes(
+                self.store.pool, None if room else s.therapist_id, key, ranges, course.id
+            )
+            if found:
+                break
+        if not found:
+            return "another booking took the time at the same moment"
+        r = found[0]
+        who = (
+            f"room {r['room_id']} of site {r['site_id']}"
+            if room
+            else f"therapist {r['therapist_id']}"
+        )
+        what = (
+            f"session {r['session_number']} of case {r['case_id']}"
+            if r["kind"] == "session"
+            else "an assessment"
+        )
+        return f"{who} is booked at {r['local_start']} ({r['time_zone']}) for {what}"
+
+
+def meta_of(meta: Meta, case_id: UUID | None, site_id: str | None) -> dict[str, Any]:
+    return meta.model_copy(update={"case_id": case_id, "site_id": site_id}).for_event()

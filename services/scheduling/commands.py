@@ -1,0 +1,134 @@
+"""Commands of staff on courses and sites. Each: get, compute with the clock and the site's
+calendar, mutate, save (application.py has the store's side)."""
+
+from datetime import date
+from typing import Any
+from uuid import UUID, uuid4
+
+from services.scheduling import errors
+from services.scheduling.application import Clock, Store, meta_of, new_ids, utc_now
+from services.scheduling.domain import Course
+from services.scheduling.sessions import CANCELLATION_CODES
+from services.scheduling.site import Site
+from shared.envelope import Meta
+from shared.eventstore import EventStore
+
+Pick = tuple[date, str] | None
+
+
+class SchedulingApplication(Store):
+    def __init__(self, store: EventStore, clock: Clock = utc_now):
+        super().__init__(store)
+        self.clock = clock
+
+    async def plan_course(self, case_id: UUID, *, meta: Meta, **plan: Any) -> Course:
+        course, now = await self.course(case_id), self.clock()
+        course.plan(
+            **plan,
+            calendar=await self.calendar(course.site_id, now),
+            now=now,
+            new_ids=new_ids(),
+            meta=self._meta(meta, course),
+        )
+        await self.save("plan the course", course)
+        return course
+
+    async def replan_course(self, case_id: UUID, *, meta: Meta, **plan: Any) -> Course:
+        course, now = await self.course(case_id), self.clock()
+        course.replan(
+            **plan,
+            calendar=await self.calendar(course.site_id, now),
+            now=now,
+            meta=self._meta(meta, course),
+        )
+        await self.save("re-plan the course", course)
+        return course
+
+    async def plan_break(self, case_id: UUID, *, meta: Meta, **period: Any) -> tuple[Course, int]:
+        course, now = await self.course(case_id), self.clock()
+        moved = course.plan_break(
+            **period,
+            break_id=uuid4(),
+            now=now,
+            meta=self._meta(meta, course),
+            calendar=await self.calendar(course.site_id, now),
+        )
+        await self.save("plan the break", course)
+        return course, moved
+
+    async def cancel_session(
+        self, case_id: UUID, session_id: UUID, *, code: str, meta: Meta, pick: Pick = None
+    ) -> tuple[Course, UUID]:
+        course, now, new_id = await self.course(case_id), self.clock(), uuid4()
+        course.cancel(
+            session_id=session_id,
+            code=code,
+            new_id=new_id,
+            pick=pick,
+            now=now,
+            calendar=await self.calendar(course.site_id, now),
+            meta=self._meta(meta, course),
+        )
+        await self.save("rebook the cancelled session", course)
+        return course, new_id
+
+    async def rebook_session(
+        self, case_id: UUID, session_id: UUID, *, meta: Meta, pick: Pick = None
+    ) -> tuple[Course, UUID]:
+        course, now = await self.course(case_id), self.clock()
+        booked = course.rebook(
+            session_id=session_id,
+            new_id=uuid4(),
+            pick=pick,
+            now=now,
+            calendar=await self.calendar(course.site_id, now),
+            meta=self._meta(meta, course),
+        )
+        await self.save("rebook the session", course)
+        return course, booked
+
+    async def record_attendance(
+        self, case_id: UUID, session_id: UUID, *, code: str, meta: Meta
+    ) -> tuple[Course, UUID | None]:
+        """Codes 2 and 4 are cancellations: the session is rebooked (its id returned)."""
+        if code in CANCELLATION_CODES:
+            return await self.cancel_session(case_id, session_id, code=code, meta=meta)
+        course = await self.course(case_id)
+        course.record_attendance(
+            session_id=session_id, code=code, now=self.clock(), meta=self._meta(meta, course)
+        )
+        await self.save("record attendance", course)
+        return course, None
+
+    async def decide(self, case_id: UUID, *, decision: str, meta: Meta) -> Course:
+        course = await self.course(case_id)
+        course.decide(decision=decision, meta=self._meta(meta, course))
+        await self.save("record the decision", course)
+        return course
+
+    async def register_site(self, *, site_id: str, meta: Meta, **details: Any) -> Site:
+        site = Site.register(site_id=site_id, **details, meta=meta_of(meta, None, site_id))
+        await self.save("register the site", site)
+        return site
+
+    async def add_room(self, site_id: str, *, room_id: str, name: str, meta: Meta) -> Site:
+        site = await self._site(site_id)
+        site.add_room(room_id=room_id, name=name, meta=meta_of(meta, None, site_id))
+        await self.save("add the room", site)
+        return site
+
+    async def plan_closure(self, site_id: str, *, meta: Meta, **closure: Any) -> Site:
+        site = await self._site(site_id)
+        site.plan_closure(closure_id=uuid4(), **closure, meta=meta_of(meta, None, site_id))
+        await self.save("plan the closure", site)
+        return site
+
+    async def _site(self, site_id: str) -> Site:
+        site = await self.site(site_id)
+        if site is None:
+            raise errors.NotFound(f"no site {site_id}: register it first")
+        return site
+
+    @staticmethod
+    def _meta(meta: Meta, course: Course) -> dict[str, Any]:
+        return meta_of(meta, course.case_id, course.site_id)
