@@ -32,7 +32,7 @@ SERVICES: tuple[ServiceEntry, ...] = (
     ServiceEntry("gateway", 8000, runs=False),
     ServiceEntry("intake", 8001, runs=True, secrets=("cipher_key",)),
     ServiceEntry("scheduling", 8002, runs=False),
-    ServiceEntry("forms", 8003, runs=False),
+    ServiceEntry("forms", 8003, runs=True, secrets=("cipher_key",)),
     ServiceEntry("audit", 8004, runs=True, publishes=False, secrets=("signing_key",)),
 )
 BY_NAME = {entry.name: entry for entry in SERVICES}

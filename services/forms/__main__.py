@@ -1,60 +1,43 @@
-"""Composition root of the forms service: settings, logging, store with its read models,
-outbox relay, the consumer of scheduling's and intake's events, HTTP app."""
+"""The forms service, as the builder makes it (shared/service.py): its routes and errors, its
+read models (written in each save's transaction), the outbox relay, the consumer of
+scheduling's and intake's events, and the risk escalation gauges."""
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import timedelta
 
-from fastapi import FastAPI
-
-from services.forms import SERVICE, readmodel
+from services.forms import SERVICE, metrics, readmodel
 from services.forms.api import add_error_handlers, router
 from services.forms.application import FormsApplication
 from services.forms.policies import TOPICS, Reactions
 from services.forms.queries import FormsQueries
 from services.forms.settings import FormsSettings
-from shared.consumer import Consumer
-from shared.http import add_common_routes, serve
-from shared.relay import OutboxRelay
-from shared.runtime import open_runtime
+from shared.service import Context, Service
 
 
-def create_app(settings: FormsSettings) -> FastAPI:
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        key = settings.cipher_key.get_secret_value() if settings.cipher_key else None
-        runtime = await open_runtime(settings, cipher_key=key, projection=readmodel.project)
-        async with runtime.pool.acquire() as conn:
-            await readmodel.ensure_schema(conn)
-        app.state.runtime = runtime
-        app.state.public_base_url = settings.public_base_url.rstrip("/")
-        app.state.forms = FormsApplication(
-            runtime.store,
-            link_grace=timedelta(hours=settings.link_grace_hours),
-            feedback_window=timedelta(days=settings.feedback_window_days),
-        )
-        app.state.queries = FormsQueries(runtime.pool)
-        app.state.relay = OutboxRelay(SERVICE, runtime.store, settings.kafka_bootstrap)
-        reactions = Reactions(app.state.forms)
-        consumer = Consumer(SERVICE, TOPICS, settings.kafka_bootstrap, runtime.pool,
-                            reactions.handle)  # fmt: skip
-        runtime.start("relay", app.state.relay.run)
-        runtime.start("consumer", consumer.run)
-        try:
-            yield
-        finally:
-            await runtime.close()
-
-    app = FastAPI(title="Rapport forms", lifespan=lifespan)
-    app.include_router(router)
-    add_error_handlers(app)
-    add_common_routes(app, lambda: app.state.runtime.readiness(), settings.max_body_bytes)
-    return app
+async def setup(ctx: Context) -> None:
+    settings: FormsSettings = ctx.settings
+    async with ctx.pool.acquire() as conn:
+        await readmodel.ensure_schema(conn)
+    app = FormsApplication(
+        ctx.store,
+        link_grace=timedelta(hours=settings.link_grace_hours),
+        feedback_window=timedelta(days=settings.feedback_window_days),
+    )
+    queries = FormsQueries(ctx.pool)
+    ctx.app.state.forms, ctx.app.state.queries = app, queries
+    ctx.app.state.public_base_url = settings.public_base_url.rstrip("/")
+    ctx.consume(SERVICE, TOPICS, Reactions(app).handle)
+    ctx.on_scrape(lambda: metrics.refresh(queries))
 
 
-def main() -> None:
-    serve(FormsSettings(), create_app)
-
+FORMS = Service(
+    name=SERVICE,
+    settings=FormsSettings,
+    routers=[router],
+    error_handlers=add_error_handlers,
+    projection=readmodel.project,
+    setup=setup,
+)
+create_app = FORMS.app
 
 if __name__ == "__main__":
-    main()
+    FORMS.main()

@@ -4,13 +4,14 @@ import binascii
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from shared import registry
 from shared.settings import ServiceSettings
 
 
 class FormsSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="FORMS_", extra="ignore")
 
-    port: int = 8003
+    port: int = registry.port_of("forms")
     # base64 of an AES key: answers, link tokens and risk plans are encrypted at rest with it.
     cipher_key: SecretStr | None = None
     # A pre-session link works until this long after the session's start.

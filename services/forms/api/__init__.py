@@ -3,11 +3,11 @@ queries, and answer; errors become problem details in one place (errors.py)."""
 
 from fastapi import APIRouter
 
-from services.forms.api import client, operations, reports, risk, staff
+from services.forms.api import client, reports, risk, staff
 from services.forms.api.errors import add_error_handlers
 
 router = APIRouter()
-for module in (staff, risk, reports, client, operations):
+for module in (staff, risk, reports, client):
     router.include_router(module.router)
 
 __all__ = ["add_error_handlers", "router"]

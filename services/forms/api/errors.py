@@ -1,5 +1,5 @@
-"""The forms error family as problem details, in one place. A client's link page gets its
-refusals as HTML (api/client.py); every other route as JSON."""
+"""The forms error family as problem details, in one place (the builder answers the store's
+errors). A client's link page gets its refusals as HTML (api/client.py)."""
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -12,7 +12,6 @@ from services.forms.errors import (
     NotFound,
     RoleRefused,
 )
-from shared.eventstore import ConcurrencyConflict
 from shared.http import problem
 
 
@@ -35,8 +34,3 @@ def add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(FormsError)
     async def forms_error(_: Request, error: FormsError) -> JSONResponse:
         return problem_of(error)
-
-    @app.exception_handler(ConcurrencyConflict)
-    async def conflict(_: Request, error: ConcurrencyConflict) -> JSONResponse:
-        detail = "Someone changed it at the same moment; nothing was saved. Reload and retry."
-        return problem(409, "Concurrent change", detail)
