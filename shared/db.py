@@ -10,9 +10,11 @@ from contextlib import asynccontextmanager
 from typing import TypeVar
 
 import asyncpg
+import structlog
 
 from shared.faults import NotTheMessagesFault
 
+log = structlog.get_logger()
 T = TypeVar("T")
 ACQUIRE_TIMEOUT = 10.0  # seconds a command waits for a free connection before "busy"
 
@@ -71,11 +73,28 @@ async def acquire(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
     try:
         yield conn
     except BaseException as error:
-        if connection_lost(error) or not isinstance(error, Exception):  # cancelled mid-query
-            conn.terminate()  # the pool opens a fresh one in its place
+        if not isinstance(error, Exception) or connection_lost(error) or _lost(error):
+            discard(conn)  # cancelled mid-query, or broken: the pool opens a fresh one
         raise
     finally:
-        await pool.release(conn)
+        try:
+            await pool.release(conn)
+        except Exception as error:  # asyncpg terminated it; what happened before stands
+            log.info("db.broken_connection_discarded", error=repr(error))
+
+
+def discard(conn: asyncpg.Connection) -> None:
+    """Close a connection that may be mid-operation, so it is never handed out again."""
+    try:
+        conn.terminate()
+    except asyncpg.InterfaceError:  # the pool took it back when the server closed it
+        pass
+
+
+def _lost(error: BaseException) -> bool:
+    return isinstance(error, DatabaseUnavailable | OutcomeUnknown) and connection_lost(
+        error.__cause__ or error
+    )
 
 
 async def committing(work: Awaitable[T]) -> T:
@@ -104,12 +123,12 @@ async def transaction(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
             yield conn
         except Exception as error:
             if connection_lost(error):
-                conn.terminate()  # the server rolls back what it had
+                discard(conn)  # the server rolls back what it had
                 raise _unavailable(error) from error
             await _roll_back(conn, tx)
             raise
         except BaseException:  # cancelled mid-query: the connection's state is unknown
-            conn.terminate()
+            discard(conn)
             raise
         await committing(tx.commit())
 
@@ -118,7 +137,7 @@ async def _roll_back(conn: asyncpg.Connection, tx: asyncpg.transaction.Transacti
     try:
         await tx.rollback()
     except Exception:  # keep the error that made us roll back; drop the connection
-        conn.terminate()
+        discard(conn)
 
 
 def _unavailable(error: Exception) -> Exception:

@@ -6,13 +6,12 @@ from typing import Any, TypeVar
 
 import structlog
 import uvicorn
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.encoders import jsonable_encoder
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from shared.http_errors import UnexpectedErrors, add_error_handlers, problem
 from shared.logging import CORRELATION_HEADER, configure_logging, correlation
 from shared.settings import ServiceSettings
 
@@ -22,12 +21,6 @@ ReadinessCheck = Callable[[], Awaitable[dict[str, Any]]]
 S = TypeVar("S", bound=ServiceSettings)
 
 
-def problem(status: int, title: str, detail: Any) -> JSONResponse:
-    """RFC 9457 problem details."""
-    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
-    return JSONResponse(jsonable_encoder(body), status, media_type="application/problem+json")
-
-
 def serve(settings: S, create_app: Callable[[S], FastAPI]) -> None:
     """Run a service's app as its composition root built it, with structured logs."""
     configure_logging(settings.log_format, settings.log_level)
@@ -35,25 +28,12 @@ def serve(settings: S, create_app: Callable[[S], FastAPI]) -> None:
 
 
 def add_common_routes(app: FastAPI, ready: ReadinessCheck, max_body_bytes: int) -> None:
+    add_error_handlers(app)
+    # The last added runs first: the correlation id is bound before an error is logged; the
+    # body limit, innermost, handles its own signal.
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
+    app.add_middleware(UnexpectedErrors)
     app.add_middleware(CorrelationId)
-
-    @app.exception_handler(RequestValidationError)
-    async def invalid_request(_: Request, error: RequestValidationError) -> JSONResponse:
-        errors = [
-            {"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]}
-            for e in error.errors()
-        ]
-        return problem(422, "The request is not valid", errors)
-
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, error: StarletteHTTPException) -> JSONResponse:
-        return problem(error.status_code, str(error.detail), str(error.detail))
-
-    @app.exception_handler(Exception)
-    async def unexpected(_: Request, error: Exception) -> JSONResponse:
-        log.exception("http.unexpected_error")
-        return problem(500, "Internal error", "The error was logged; nothing was half-written.")
 
     @app.get("/health/live", tags=["health"])
     async def live() -> dict[str, str]:
