@@ -1,54 +1,58 @@
 """The consumer runner (DESIGN.md rules 3 and 4).
 
-A consumer group reads batches per partition. The handler's effect and the partition's
-tracking position commit in one Postgres transaction, so a redelivered message changes
-nothing; on assignment the consumer seeks to the position Postgres holds. A message that
-does not parse, or whose handling keeps failing, goes to `<topic>.dlq` with the error in
-headers and the consumer moves on. A database or network outage is not the message's
-fault: that is retried until it passes, and nothing goes to the dead letters for it.
+A consumer group reads batches per partition. The handler's effect, the partition's tracking
+position and the ids of the events applied commit in one Postgres transaction, so neither a
+redelivered offset nor a republished event has its effect twice. A partition starts where
+Postgres says (shared/partition_start.py), never at Kafka's committed offset.
+
+Only a message that is provably at fault goes to `<topic>.dlq` (shared/poison.py); any other
+failure stops the partition where it is and retries with capped exponential backoff, state
+"retrying" in health() and the metrics, until it passes: nothing is lost for an outage.
 """
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
 
 import asyncpg
 import structlog
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.errors import KafkaError
 from aiokafka.structs import ConsumerRecord
 
+from shared import dead_letters
+from shared import pipeline_metrics as metrics
 from shared.envelope import Envelope
 from shared.kafka import dead_letter_topic, ensure_topics, reliable_producer
 from shared.logging import correlation
-from shared.tracking import Position, advance, committed_offsets
+from shared.partition_start import StartWhereTracked
+from shared.poison import describe, is_the_messages_fault, parse
+from shared.processed import digest_of, ensure_processed_schema, to_apply
+from shared.tracking import Position, advance
 
 log = structlog.get_logger()
+FIRST_BACKOFF = 0.1
 
 
 @dataclass(frozen=True)
 class Delivered:
-    """A parsed message with its place in Kafka."""
+    """A parsed message with its place in Kafka (and the digest of its bytes)."""
 
     envelope: Envelope
     topic: str
     partition: int
     offset: int
+    digest: bytes = field(default=b"", compare=False, repr=False)
+
+    @property
+    def event_id(self) -> UUID:
+        return self.envelope.event_id
 
 
 # Stores a batch in the transaction that tracks it; any result (such as a count) is ignored.
 Handler = Callable[[asyncpg.Connection, list[Delivered]], Awaitable[object]]
-# SQLSTATE classes of faults in the database, not in the message: connection, transaction
-# rollback (serialisation, deadlock), insufficient resources (disk full), operator
-# intervention (shutdown), system error. These are retried until they pass.
-TRANSIENT_SQLSTATE_CLASSES = {"08", "40", "53", "57", "58"}
-
-
-def is_transient(error: BaseException) -> bool:
-    if isinstance(error, OSError | asyncpg.InterfaceError | TimeoutError):
-        return True
-    sqlstate = getattr(error, "sqlstate", None) or ""
-    return isinstance(error, asyncpg.PostgresError) and sqlstate[:2] in TRANSIENT_SQLSTATE_CLASSES
 
 
 class Consumer:
@@ -60,120 +64,138 @@ class Consumer:
         pool: asyncpg.Pool,
         handle: Handler,
         batch_size: int = 500,
-        max_attempts: int = 3,
+        max_backoff: float = 10.0,
     ):
-        self.name = name
-        self.topics = topics
-        self.bootstrap = bootstrap
-        self.pool = pool
-        self.handle = handle
-        self.batch_size = batch_size
-        self.max_attempts = max_attempts
-        self.dead_letters = 0
-        self.processed = 0
-        self._last_error: BaseException | None = None
+        self.name, self.topics, self.bootstrap = name, topics, bootstrap
+        self.pool, self.handle = pool, handle
+        self.batch_size, self.max_backoff = batch_size, max_backoff
+        self.processed = self.dead_letters = 0
+        self.state, self.error, self.retry_in = "consuming", "", 0.0
         self.dead_letter_producer: AIOKafkaProducer  # made by run()
+        metrics.show_consumer_state(name, self.state)
+
+    def health(self) -> dict[str, Any]:
+        """consuming, retrying (a fault that is not the message's: backing off) or stopped
+        (needs a person: see the error)."""
+        return {"ok": self.state == "consuming", "state": self.state, "error": self.error,
+                "retry_in": self.retry_in, "processed": self.processed,
+                "dead_letters": self.dead_letters}  # fmt: skip
 
     async def run(self) -> None:
         await ensure_topics(
             self.bootstrap, self.topics + [dead_letter_topic(t) for t in self.topics]
         )
+        async with self.pool.acquire() as conn:
+            await ensure_processed_schema(conn)
         # Made afresh on every run: a supervisor may restart this after a failure.
         self.dead_letter_producer = reliable_producer(self.bootstrap)
         consumer = AIOKafkaConsumer(
-            bootstrap_servers=self.bootstrap,
-            group_id=self.name,
-            enable_auto_commit=False,
-            auto_offset_reset="earliest",
-            max_poll_records=self.batch_size,
-        )
+            bootstrap_servers=self.bootstrap, group_id=self.name, enable_auto_commit=False,
+            auto_offset_reset="earliest", max_poll_records=self.batch_size,
+        )  # fmt: skip
         try:
             await self.dead_letter_producer.start()
             await consumer.start()
-            consumer.subscribe(self.topics, listener=_SeekToTracked(self, consumer))
-            while True:
+            consumer.subscribe(self.topics, listener=StartWhereTracked(self, consumer))
+            while self.state != "stopped":
                 batches = await consumer.getmany(timeout_ms=500, max_records=self.batch_size)
-                for partition, records in batches.items():
-                    await self._process(partition, records)
-                    await _commit_to_kafka(consumer, partition, records[-1].offset + 1)
+                for tp, records in batches.items():
+                    if self.state != "stopped":
+                        await self._process(tp, records)
+                        await _commit_to_kafka(consumer, tp, records[-1].offset + 1)
+        except Exception as error:  # the supervisor starts run() again
+            self.set_state("retrying", error)
+            raise
         finally:
             await consumer.stop()
             await self.dead_letter_producer.stop()
+        await asyncio.Event().wait()  # stopped: so it stays until a person restarts it
 
-    async def _process(self, partition: TopicPartition, records: list[ConsumerRecord]) -> None:
-        parsed: list[tuple[ConsumerRecord, Delivered]] = []
+    async def _process(self, tp: TopicPartition, records: list[ConsumerRecord]) -> None:
+        items = []
         for record in records:
             try:
-                envelope = Envelope.from_kafka(record.value)
-            except ValueError as error:
+                envelope = parse(record.value)
+            except ValueError as error:  # it does not parse, or breaks its contract
                 await self._dead_letter(record, error)
                 continue
-            parsed.append(
-                (record, Delivered(envelope, record.topic, record.partition, record.offset))
-            )
-        last = records[-1].offset
-        if await self._apply_with_retries(partition, [item for _, item in parsed], last):
-            return
-        # The batch keeps failing: find the message at fault, one at a time.
-        for record, item in parsed:
-            if not await self._apply_with_retries(partition, [item], item.offset):
-                await self._dead_letter(record, self._last_error or RuntimeError("unknown"))
-        await self._apply_forever(partition, [], last)
+            digest = digest_of(record.value)
+            items.append(Delivered(envelope, tp.topic, tp.partition, record.offset, digest))
+        await self._settle(tp, items, records[-1].offset, {r.offset: r for r in records})
 
-    async def _apply_with_retries(
-        self, tp: TopicPartition, items: list[Delivered], last: int
-    ) -> bool:
-        for attempt in range(1, self.max_attempts + 1):
-            try:
-                await self._apply_forever(tp, items, last)
-                return True
-            except Exception as error:  # the handler's failure: the message may be at fault
-                self._last_error = error
-                log.warning("consumer.handler_failed", attempt=attempt, error=repr(error))
-                await asyncio.sleep(0.05 * attempt)
-        return False
-
-    async def _apply_forever(self, tp: TopicPartition, items: list[Delivered], last: int) -> None:
-        delay = 0.2
+    async def _settle(
+        self, tp: TopicPartition, items: list[Delivered], last: int, records: dict[int, Any]
+    ) -> None:
+        """Apply `items` and move to offset `last`. A fault that is not the messages' is
+        retried until it passes; a batch the messages are at fault for is tried one by one,
+        and the one that fails alone goes to the dead letters."""
+        delay = FIRST_BACKOFF
         while True:
             try:
                 return await self._apply(tp, items, last)
             except Exception as error:
-                if not is_transient(error):
-                    raise
-                log.warning(
-                    "consumer.infrastructure_unavailable", error=repr(error), retry_in=delay
-                )
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 5.0)
+                if items and is_the_messages_fault(error):
+                    fault = error
+                    break
+                delay = await self.back_off(error, delay)
+        if len(items) == 1:
+            await self._dead_letter(records[items[0].offset], fault)
+        else:
+            for item in items:
+                await self._settle(tp, [item], item.offset, records)
+        await self._settle(tp, [], last, records)
 
     async def _apply(self, tp: TopicPartition, items: list[Delivered], last: int) -> None:
-        """The handler's effect and the new position, in one transaction; skip what was done."""
-        position = Position(self.name, tp.topic, tp.partition, last)
+        """The handler's effect, the new position and the event ids, in one transaction."""
         async with self.pool.acquire() as conn, conn.transaction():
-            done = await advance(conn, position)
-            if done is None:
-                return
-            fresh = [item for item in items if item.offset > done]
-            if fresh:
-                with correlation(fresh[0].envelope.correlation_id):
-                    await self.handle(conn, fresh)
-        self.processed += len(fresh)
+            done = await advance(conn, Position(self.name, tp.topic, tp.partition, last))
+            fresh = [item for item in items if done is not None and item.offset > done]
+            todo, reused = await to_apply(conn, self.name, fresh) if fresh else ([], [])
+            if todo:
+                with correlation(todo[0].envelope.correlation_id):
+                    await self.handle(conn, todo)
+        self.set_state("consuming")
+        self._count(tp.topic, len(fresh), len(fresh) - len(todo), reused)
+
+    def _count(self, topic: str, fresh: int, repeats: int, reused: list[Delivered]) -> None:
+        self.processed += fresh
+        metrics.CONSUMER_PROCESSED.labels(self.name, topic).inc(fresh)
+        metrics.CONSUMER_DUPLICATES.labels(self.name, topic).inc(repeats)
+        for item in reused:  # a bug upstream, or a collision: a person must look
+            metrics.CONSUMER_REUSED_IDS.labels(self.name, topic).inc()
+            log.error("consumer.event_id_reused_with_other_content", consumer=self.name,
+                      event_id=str(item.event_id), topic=topic, offset=item.offset)  # fmt: skip
+
+    async def back_off(self, error: BaseException, delay: float) -> float:
+        """Say so, wait, and return the next wait (doubled, capped)."""
+        self.set_state("retrying", error, retry_in=delay)
+        metrics.CONSUMER_RETRIES.labels(self.name).inc()
+        unexpected = not isinstance(error, asyncpg.PostgresError | OSError | KafkaError)
+        log.warning("consumer.retrying", consumer=self.name, error=describe(error),
+                    retry_in=delay, exc_info=error if unexpected else None)  # fmt: skip
+        await asyncio.sleep(delay)
+        return min(delay * 2, self.max_backoff)
 
     async def _dead_letter(self, record: ConsumerRecord, error: BaseException) -> None:
-        headers = [
-            *(record.headers or []),
-            ("dlq.error", repr(error)[:2000].encode()),
-            ("dlq.consumer", self.name.encode()),
-            ("dlq.source", f"{record.topic}/{record.partition}/{record.offset}".encode()),
-        ]
-        await self.dead_letter_producer.send_and_wait(
-            dead_letter_topic(record.topic), value=record.value, key=record.key, headers=headers
-        )
+        delay = FIRST_BACKOFF
+        while True:
+            try:
+                await dead_letters.send(self.dead_letter_producer, record, self.name, error)
+                break
+            except KafkaError as failure:  # the broker's fault, not the message's
+                delay = await self.back_off(failure, delay)
         self.dead_letters += 1
-        log.error(
-            "consumer.dead_lettered", topic=record.topic, offset=record.offset, error=repr(error)
-        )
+        metrics.CONSUMER_DEAD_LETTERS.labels(self.name).inc()
+        log.error("consumer.dead_lettered", consumer=self.name, topic=record.topic,
+                  partition=record.partition, offset=record.offset,
+                  error=describe(error))  # fmt: skip
+
+    def set_state(self, state: str, error: BaseException | str = "", retry_in: float = 0) -> None:
+        if self.state == "stopped" or state == self.state == "consuming":
+            return  # a person starts a stopped consumer again; nothing new to show
+        self.state, self.retry_in = state, retry_in
+        self.error = describe(error) if isinstance(error, BaseException) else error
+        metrics.show_consumer_state(self.name, state)
 
 
 async def _commit_to_kafka(consumer: AIOKafkaConsumer, tp: TopicPartition, offset: int) -> None:
@@ -182,28 +204,3 @@ async def _commit_to_kafka(consumer: AIOKafkaConsumer, tp: TopicPartition, offse
         await consumer.commit({tp: offset})
     except KafkaError as error:
         log.info("consumer.kafka_commit_skipped", error=repr(error))
-
-
-class _SeekToTracked(ConsumerRebalanceListener):
-    """Postgres, not Kafka's committed offset, is the truth of what was processed."""
-
-    def __init__(self, runner: Consumer, consumer: AIOKafkaConsumer):
-        self.runner = runner
-        self.consumer = consumer
-
-    async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
-        pass
-
-    async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
-        tracked = await committed_offsets(self.runner.pool, self.runner.name)
-        ends = await self.consumer.end_offsets(list(assigned)) if assigned else {}
-        for tp in assigned:
-            if (tp.topic, tp.partition) not in tracked:
-                continue
-            position = tracked[(tp.topic, tp.partition)] + 1
-            if position > ends[tp]:
-                # Kafka lost messages Postgres says were processed: a broker whose storage was
-                # wiped, or a topic deleted and made again. Nothing is skipped silently.
-                log.error("consumer.position_past_end_of_partition", topic=tp.topic,
-                          partition=tp.partition, tracked=position, end=ends[tp])  # fmt: skip
-            self.consumer.seek(tp, position)

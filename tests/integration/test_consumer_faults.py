@@ -1,0 +1,152 @@
+"""Which failures dead-letter a message: only the message's own (it does not parse, it breaks
+its contract, it breaks a constraint); a fault of the database or of the code is retried with
+backoff until it passes, and the consumer says it is retrying."""
+
+import asyncio
+import time
+
+import asyncpg
+import pytest
+from aiokafka import AIOKafkaProducer
+from prometheus_client import REGISTRY
+
+from shared.consumer import Consumer, Delivered
+from shared.kafka import dead_letter_topic, ensure_topics, reliable_producer
+from tests.conftest import unique_topic
+from tests.integration.pipeline_helpers import (
+    effect_counts,
+    effects_table,
+    event_id,
+    incremented,
+    message_count,
+    run_until,
+    send_all,
+)
+from tests.support.topics import read_since
+
+FAULT_SECONDS = 1.5
+
+
+@pytest.fixture
+async def producer(kafka: str):
+    producer = reliable_producer(kafka)
+    await producer.start()
+    yield producer
+    await producer.stop()
+
+
+async def new_topic(kafka: str) -> str:
+    topic = unique_topic()
+    await ensure_topics(kafka, [topic, dead_letter_topic(topic)], partitions=1)
+    return topic
+
+
+async def insert_effects(conn: asyncpg.Connection, items: list[Delivered]) -> None:
+    rows = [(item.envelope.event_id, item.envelope.data["by"]) for item in items]
+    await conn.executemany("INSERT INTO effects (event_id, by) VALUES ($1, $2)", rows)
+
+
+class StorageLooksCorrupt(Exception):
+    """An error the runner has never heard of: not provably the message's fault."""
+
+
+async def read_only_database(conn: asyncpg.Connection, items: list[Delivered]) -> None:
+    # As after a failover to a standby: every write fails with SQLSTATE 25006.
+    await conn.execute("SET TRANSACTION READ ONLY")
+    await insert_effects(conn, items)
+
+
+async def unknown_error(conn: asyncpg.Connection, items: list[Delivered]) -> None:
+    raise StorageLooksCorrupt("the ledger's storage does not hold what was written")
+
+
+async def lock_held_elsewhere(conn: asyncpg.Connection, items: list[Delivered]) -> None:
+    # The test holds a lock on the table for a while: SQLSTATE 55P03.
+    await conn.execute("SET LOCAL lock_timeout = '100ms'")
+    await insert_effects(conn, items)
+
+
+async def hold_lock(pool: asyncpg.Pool, started: asyncio.Event) -> None:
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute("LOCK TABLE effects IN ACCESS EXCLUSIVE MODE")
+        started.set()
+        await asyncio.sleep(FAULT_SECONDS)
+
+
+@pytest.mark.parametrize("fault", [read_only_database, lock_held_elsewhere, unknown_error])
+async def test_database_and_code_faults_are_retried_until_they_pass_never_dead_lettered(
+    isolated_pool: asyncpg.Pool, kafka: str, producer: AIOKafkaProducer, fault
+):
+    topic = await new_topic(kafka)
+    await effects_table(isolated_pool)
+    messages = [incremented(by=n) for n in range(3)]
+    await send_all(producer, topic, messages)
+    faulty_until, lock_taken = time.monotonic() + FAULT_SECONDS, asyncio.Event()
+    locker = None
+    if fault is lock_held_elsewhere:
+        locker = asyncio.create_task(hold_lock(isolated_pool, lock_taken))
+        await lock_taken.wait()
+
+    async def handle(conn: asyncpg.Connection, items: list[Delivered]) -> None:
+        if time.monotonic() < faulty_until and fault is not lock_held_elsewhere:
+            await fault(conn, items)
+        await lock_held_elsewhere(conn, items)
+
+    name = unique_topic("group")
+    consumer = Consumer(name, [topic], kafka, isolated_pool, handle)
+    seen: list[dict] = []
+
+    async def all_applied() -> bool:
+        seen.append(consumer.health())
+        if seen[-1]["state"] == "retrying":
+            labels = {"consumer": name, "state": "retrying"}
+            seen[-1]["metric"] = REGISTRY.get_sample_value("rapport_consumer_state", labels)
+        applied = len(await effect_counts(isolated_pool)) == 3
+        return applied and consumer.health()["state"] == "consuming"
+
+    await run_until(consumer, all_applied)
+    if locker:
+        await locker
+
+    assert await effect_counts(isolated_pool) == {event_id(m): 1 for m in messages}
+    assert await message_count(kafka, dead_letter_topic(topic)) == 0
+    retrying = [h for h in seen if h["state"] == "retrying"]
+    assert retrying and not retrying[0]["ok"] and retrying[0]["metric"] == 1
+    assert retrying[-1]["error"]
+    assert seen[-1]["state"] == "consuming" and seen[-1]["ok"]
+
+
+async def test_messages_that_are_provably_bad_go_to_the_dead_letters_and_the_rest_apply(
+    isolated_pool: asyncpg.Pool, kafka: str, producer: AIOKafkaProducer
+):
+    topic = await new_topic(kafka)
+    await effects_table(isolated_pool)
+    await isolated_pool.execute("CREATE TABLE claims (by int PRIMARY KEY)")
+    await isolated_pool.execute("INSERT INTO claims VALUES (7)")
+
+    async def claim(conn: asyncpg.Connection, items: list[Delivered]) -> None:
+        for item in items:  # 23505 when the message claims what is taken
+            await conn.execute("INSERT INTO claims VALUES ($1)", item.envelope.data["by"])
+        await insert_effects(conn, items)
+
+    good = [incremented(by=1), incremented(by=2)]
+    unparsable, breaks_contract = b"{not json", incremented(by=3, name="Ada Example")
+    taken = incremented(by=7)
+    await send_all(producer, topic, [good[0], unparsable, breaks_contract, taken, good[1]])
+    name = unique_topic("group")
+    consumer = Consumer(name, [topic], kafka, isolated_pool, claim)
+
+    async def all_settled() -> bool:
+        return consumer.dead_letters == 3 or len(await effect_counts(isolated_pool)) > 2
+
+    await run_until(consumer, all_settled)
+    await asyncio.sleep(0.5)  # nothing else arrives later
+
+    assert await effect_counts(isolated_pool) == {event_id(m): 1 for m in good}
+    letters = await read_since(kafka, dead_letter_topic(topic), {}, lambda r: len(r) >= 3)
+    assert [r.value for r in letters] == [unparsable, breaks_contract, taken]
+    errors = [dict(r.headers)["dlq.error"].decode() for r in letters]
+    assert "name" in errors[1] and "23505" in errors[2]
+    assert all(dict(r.headers)["dlq.consumer"] == name.encode() for r in letters)
+    assert consumer.health()["state"] == "consuming"
+    assert REGISTRY.get_sample_value("rapport_consumer_dead_letters_total", {"consumer": name}) == 3
