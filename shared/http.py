@@ -1,6 +1,7 @@
 """What every service's HTTP edge shares: problem details, correlation ids, a body size
 limit, and health and readiness endpoints."""
 
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -11,7 +12,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from shared.http_errors import UnexpectedErrors, add_error_handlers, problem
+from shared.http_errors import UnexpectedErrors, add_error_handlers, invalid, problem
 from shared.logging import CORRELATION_HEADER, configure_logging, correlation
 from shared.settings import ServiceSettings
 
@@ -19,6 +20,7 @@ log = structlog.get_logger()
 # The readiness body: {"ready": bool, ...}; ready decides 200 or 503 (shared/runtime.py).
 ReadinessCheck = Callable[[], Awaitable[dict[str, Any]]]
 S = TypeVar("S", bound=ServiceSettings)
+CORRELATION_ID = re.compile(rb"[\x21-\x7e]{1,128}")
 
 
 def serve(settings: S, create_app: Callable[[S], FastAPI]) -> None:
@@ -56,7 +58,10 @@ class CorrelationId:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         incoming = dict(scope["headers"]).get(CORRELATION_HEADER.lower().encode())
-        with correlation(incoming.decode("latin-1")[:128] if incoming else None) as cid:
+        if incoming and not CORRELATION_ID.fullmatch(incoming):  # it goes into logs and events
+            message = "up to 128 printable ASCII characters"
+            return await invalid("header.x-correlation-id", message)(scope, receive, send)
+        with correlation(incoming.decode("ascii") if incoming else None) as cid:
 
             async def send_with_id(message: Message) -> None:
                 if message["type"] == "http.response.start":

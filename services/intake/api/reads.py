@@ -5,7 +5,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 
 from services.intake.api.deps import Queries
-from services.intake.api.schemas import SiteId
+from services.intake.api.schemas import SiteId, StaffRefInPath
 from services.intake.api.views import CaseloadEntry, CaseOut, TimelineEntry, WaitingEntry
 from shared.actor import RequestMeta
 
@@ -35,5 +35,5 @@ async def waiting_list(
 
 
 @router.get("/therapists/{therapist_id}/caseload", response_model=list[CaseloadEntry])
-async def caseload(therapist_id: str, queries: Queries, _: RequestMeta):
+async def caseload(therapist_id: StaffRefInPath, queries: Queries, _: RequestMeta):
     return await queries.caseload(therapist_id)

@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Annotated
 from uuid import UUID
 
+from fastapi import Path
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, EmailStr, Field
 
 from services.intake.codes import is_valid_nhs_number
@@ -20,6 +21,7 @@ from shared.contracts.intake import (
     Signatory,
     TreatmentAppointmentType,
 )
+from shared.envelope import ID_PATTERN
 
 CLOCK_SKEW = timedelta(minutes=5)
 
@@ -46,7 +48,8 @@ PastDate = Annotated[date, AfterValidator(_not_future)]
 PastMoment = Annotated[AwareDatetime, AfterValidator(_not_future_moment)]
 NhsNumber = Annotated[str, AfterValidator(_nhs_number)]
 Text = Annotated[str, Field(min_length=1, max_length=20_000)]
-StaffRef = Annotated[str, Field(min_length=1, max_length=64)]
+StaffRef = Annotated[str, Field(min_length=1, max_length=64, pattern=ID_PATTERN)]
+StaffRefInPath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
 SiteId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9-]+$")]
 
 
