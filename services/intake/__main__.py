@@ -6,8 +6,11 @@ import structlog
 from services.intake import SERVICE, readmodel
 from services.intake.api import add_error_handlers, router
 from services.intake.application import IntakeApplication
+from services.intake.policies import CONSUMER as POLICY
+from services.intake.policies import SchedulingPolicies
 from services.intake.queries import IntakeQueries
 from services.intake.settings import IntakeSettings
+from shared.kafka import topic_of
 from shared.service import Context, Service
 
 log = structlog.get_logger()
@@ -19,6 +22,8 @@ async def setup(ctx: Context) -> None:
     log.info("intake.case_index_caught_up", cases=await readmodel.catch_up(ctx.store))
     ctx.app.state.intake = IntakeApplication(ctx.store)
     ctx.app.state.queries = IntakeQueries(ctx.store)
+    # The first attended session of a scheduled course stops the waiting clock.
+    ctx.consume(POLICY, [topic_of("scheduling")], SchedulingPolicies(ctx.store).handle)
 
 
 INTAKE = Service(

@@ -1,0 +1,62 @@
+"""What intake does on scheduling's events, in the consumer's transaction (its position is
+recorded there too): the first attended treatment session of a scheduled course records
+FirstTreatmentAttended on the case and stops the waiting clock, once. Staff no longer call
+/first-treatment for scheduled courses; if they did first, the case keeps their record.
+"""
+
+from datetime import datetime
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+import asyncpg
+import structlog
+
+from services.intake import errors
+from services.intake.commands import get_typed
+from services.intake.domain import Case
+from shared.consumer import Delivered
+from shared.envelope import Envelope
+from shared.eventstore import AggregateNotFound, EventStore
+
+log = structlog.get_logger()
+CONSUMER = "intake-scheduling"
+# The day a session was attended is the day at the sites (scheduling's default zone).
+SITE_ZONE = ZoneInfo("Europe/London")
+
+
+class SchedulingPolicies:
+    def __init__(self, store: EventStore):
+        self.store = store
+
+    async def handle(self, conn: asyncpg.Connection, batch: list[Delivered]) -> int:
+        for delivered in batch:
+            envelope = delivered.envelope
+            if envelope.type == "scheduling.AttendanceRecorded" and envelope.data["first_attended"]:
+                await self.first_treatment_attended(conn, envelope)
+        return len(batch)
+
+    async def first_treatment_attended(self, conn: asyncpg.Connection, e: Envelope) -> None:
+        if e.case_id is None:
+            return
+        try:
+            case = await get_typed(self.store, Case, e.case_id)
+            attended = datetime.fromisoformat(e.data["starts_at"]).astimezone(SITE_ZONE)
+            case.record_first_treatment_attended(
+                attended_on=attended.date(),
+                appointment_id=UUID(e.data["session_id"]),
+                appointment_type=e.data["appointment_type"],
+                meta={
+                    "actor": e.actor.model_dump(),
+                    "correlation_id": e.correlation_id,
+                    "causation_id": str(e.event_id),
+                    "case_id": str(e.case_id),
+                    "site_id": e.site_id,
+                },
+            )
+        except (AggregateNotFound, errors.NotAllowed, errors.InvalidInput) as refused:
+            # Recorded by staff already, or the case moved on: nothing to do, said once.
+            log.info(
+                "intake.first_treatment_not_recorded", case_id=str(e.case_id), why=str(refused)
+            )
+            return
+        await self.store.save(case, conn=conn)
