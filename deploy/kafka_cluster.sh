@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # A three-broker Apache Kafka cluster on loopback for the fault tests: KRaft, every node a
-# broker and a controller, topics replicated three times with min.insync.replicas 2. It uses
-# the jars deploy/kafka.sh resolves and never touches the development broker on 9092.
+# broker and a controller. Topics get their replication (3, min.insync.replicas 2 in
+# production) from the services' settings, not from broker defaults, so the tests see what
+# the services ask for. It uses the jars deploy/kafka.sh resolves and never touches the
+# development broker on 9092.
 # Idempotent: storage is formatted once; a running node is reused; up starts only the
 # nodes that are not running.
 #   deploy/kafka_cluster.sh up [NODE...] | down [NODE...] | kill NODE... | status | clean
@@ -41,8 +43,6 @@ listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
 inter.broker.listener.name=PLAINTEXT
 log.dirs=$(node_dir "$n")/data
 num.partitions=3
-default.replication.factor=3
-min.insync.replicas=2
 offsets.topic.replication.factor=3
 offsets.topic.num.partitions=3
 transaction.state.log.replication.factor=3

@@ -20,11 +20,10 @@ def private_postgres() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-async def private_kafka() -> AsyncIterator[str]:
+def private_kafka() -> Iterator[str]:
     """The bootstrap of a private three-broker Kafka cluster that a test may kill nodes of."""
     try:
         private.kafka_cluster("up")
-        await private.create_replicated_topics()
         yield private.bootstrap()
     finally:
         private.kafka_cluster("clean")

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import httpx
 from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.coordinator.protocol import ConsumerProtocolMemberAssignment
 
 RELAY_STATES = {"publishing", "standby", "broker_unreachable"}
@@ -143,3 +144,19 @@ async def topic_layout(bootstrap: str, topic: str) -> dict[int, tuple[int, list[
     finally:
         await admin.close()
     return {p["partition"]: (p["leader"], p["isr"]) for p in described["partitions"]}
+
+
+async def topic_setting(bootstrap: str, topic: str, name: str) -> str | None:
+    """The value a topic has for a setting (its own, or the broker's default)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        responses = await admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topic)])
+    finally:
+        await admin.close()
+    for response in responses:
+        for resource in response.resources:
+            for entry in resource[4]:  # (name, value, read only, source, sensitive, ...)
+                if entry[0] == name:
+                    return entry[1]
+    return None

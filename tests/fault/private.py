@@ -10,9 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import asyncpg
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
-from shared.kafka import all_service_topics, dead_letter_topic
 from tests.support.stack import PORT_BASE, Stack
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
@@ -46,26 +44,6 @@ def kafka_cluster(action: str, *nodes: int) -> str:
 
 def bootstrap() -> str:
     return ",".join(f"127.0.0.1:{KAFKA_PORT + n - 1}" for n in BROKERS)
-
-
-async def create_replicated_topics() -> None:
-    """The service topics with three replicas and min.insync.replicas 2, as production has
-    them; the services then find them made."""
-    topics = all_service_topics()
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap())
-    await admin.start()
-    try:
-        missing = [
-            t
-            for t in topics + [dead_letter_topic(t) for t in topics]
-            if t not in set(await admin.list_topics())
-        ]
-        config = {"min.insync.replicas": "2"}
-        new = [NewTopic(t, 3, 3, topic_configs=config) for t in missing]
-        if new:
-            await admin.create_topics(new)
-    finally:
-        await admin.close()
 
 
 @dataclass
@@ -105,6 +83,7 @@ def private_stack(databases: PrivateDatabases, kafka: str) -> Stack:
         prefix = service.upper()
         env[f"{prefix}_DATABASE_URL"] = databases.url(service)
         env[f"{prefix}_KAFKA_BOOTSTRAP"] = kafka
-        env[f"{prefix}_KAFKA_REPLICATION_FACTOR"] = "3"
-        env[f"{prefix}_KAFKA_MIN_INSYNC_REPLICAS"] = "2"
+        # As production has them: the services make their topics so.
+        env[f"{prefix}_TOPIC_REPLICATION_FACTOR"] = "3"
+        env[f"{prefix}_TOPIC_MIN_INSYNC_REPLICAS"] = "2"
     return Stack(env=env, port_offset=PORT_OFFSET)

@@ -8,7 +8,13 @@ import httpx
 
 from tests.fault import private
 from tests.fault.load import Load
-from tests.fault.observe import ledger_counts, ledger_now, relay_state, topic_layout
+from tests.fault.observe import (
+    ledger_counts,
+    ledger_now,
+    relay_state,
+    topic_layout,
+    topic_setting,
+)
 from tests.support.stack import Stack
 
 TOPIC = "intake.events"
@@ -25,6 +31,7 @@ async def test_a_broker_killed_mid_load_and_restarted_loses_and_duplicates_no_re
     await stack.up("intake", "audit")
     layout = await topic_layout(private_kafka, TOPIC)
     assert all(len(isr) == 3 for _, isr in layout.values()), "three replicas in sync"
+    assert await topic_setting(private_kafka, TOPIC, "min.insync.replicas") == "2"
     victim = layout[0][0]  # the leader of a partition the load writes to: it is busy
     load = Load([stack.url("intake")]).start()
     try:
