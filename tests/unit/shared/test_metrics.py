@@ -16,6 +16,8 @@ async def test_a_consumers_messages_and_dead_letters_are_counters_that_only_rise
     await counts()
 
     text = render().decode()
-    assert "# TYPE rapport_consumer_messages counter" in text
+    types = [line.split()[-1] for line in text.splitlines()
+             if line.startswith("# TYPE rapport_consumer_")]  # fmt: skip
+    assert types == ["counter", "counter"]
     assert f'rapport_consumer_messages_total{{consumer="{consumer.name}"}} 7.0' in text
     assert f'rapport_consumer_dead_letters_total{{consumer="{consumer.name}"}} 1.0' in text
