@@ -33,7 +33,13 @@ AttendanceCode = Literal["5", "6", "7", "2", "4", "3"]
 CancellationCode = Literal["2", "4"]  # by the client, by the provider
 BreakKind = Literal["therapist_leave", "client_holiday", "site_closure"]
 MoveReason = Literal[
-    "closure", "outside_opening_hours", "break", "replan", "rebooked", "cancellation"
+    "closure",
+    "outside_opening_hours",
+    "break",
+    "replan",
+    "rebooked",
+    "cancellation",
+    "reallocation",
 ]
 RiskDecision = Literal["continue", "replan", "recommend_discharge"]
 ClosedBecause = Literal["discharged"]
