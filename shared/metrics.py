@@ -29,9 +29,6 @@ RELAY_LAG = Gauge(
 RELAY_POSITION = Gauge(
     "rapport_relay_position", "The last notification id the broker acknowledged.", ["topic"]
 )
-CONSUMER_MESSAGES = Counter(
-    "rapport_consumer_messages", "Messages whose effect a consumer committed.", ["consumer"]
-)
 CONSUMER_DEAD_LETTERS = Counter(
     "rapport_consumer_dead_letters", "Messages a consumer sent to a dead-letter topic.",
     ["consumer"],
@@ -68,24 +65,3 @@ def record_health(components: dict[str, dict[str, Any]], database: bool) -> None
     for name, health in components.items():
         COMPONENT_OK.labels(name).set(1 if health.get("ok") else 0)
         COMPONENT_STATE.labels(name, str(health.get("state", "unknown"))).set(1)
-
-
-class CountsOf:
-    """Feeds a consumer's running totals (its `processed` and `dead_letters` attributes)
-    into the Counters, by the increase since the last scrape."""
-
-    def __init__(self, consumer: Any):
-        self.consumer = consumer
-        self.seen = {"processed": 0, "dead_letters": 0}
-        CONSUMER_MESSAGES.labels(consumer.name)  # shown as 0 from the start
-        CONSUMER_DEAD_LETTERS.labels(consumer.name)
-
-    async def __call__(self) -> None:
-        for attribute, counter in (
-            ("processed", CONSUMER_MESSAGES),
-            ("dead_letters", CONSUMER_DEAD_LETTERS),
-        ):
-            total = getattr(self.consumer, attribute, None)
-            if isinstance(total, int) and total > self.seen[attribute]:
-                counter.labels(self.consumer.name).inc(total - self.seen[attribute])
-                self.seen[attribute] = total

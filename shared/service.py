@@ -78,8 +78,7 @@ class Context:
         consumer = Consumer(
             group, list(topics), self.settings.kafka_bootstrap, self.pool, handle, **options
         )
-        self.run(group, consumer.run, component=consumer)
-        self.on_scrape(metrics.CountsOf(consumer))
+        self.run(group, consumer.run, component=consumer)  # it counts in its own metrics
         return consumer
 
     def run(self, name: str, work: Callable[[], Awaitable[None]], component: Any = None) -> None:

@@ -1,23 +1,35 @@
-"""Metrics are rendered by prometheus_client: a consumer's counts are counters (not gauges),
-rising by what it handled since the last scrape."""
+"""The health of background components in the metrics (prometheus_client): one series per
+component says whether it works, and only its current state is 1, so an alert on a state
+ends when the component leaves it."""
 
 import uuid
-from types import SimpleNamespace
 
-from shared.metrics import CountsOf, render
+from shared.metrics import record_health, render
 
 
-async def test_a_consumers_messages_and_dead_letters_are_counters_that_only_rise():
-    consumer = SimpleNamespace(name=f"group-{uuid.uuid4().hex[:8]}", processed=0, dead_letters=0)
-    counts = CountsOf(consumer)
-    consumer.processed, consumer.dead_letters = 5, 1
-    await counts()
-    consumer.processed = 7
-    await counts()
+def sample(text: str, name: str, **labels: str) -> float | None:
+    shown = ",".join(f'{k}="{v}"' for k, v in labels.items())
+    series = f"{name}{{{shown}}}" if labels else name
+    for line in text.splitlines():
+        if line.startswith(f"{series} "):
+            return float(line.rsplit(" ", 1)[1])
+    return None
+
+
+def test_a_component_that_recovers_shows_only_its_current_state():
+    relay = f"relay-{uuid.uuid4().hex[:8]}"
+    record_health({relay: {"ok": False, "state": "broker_unreachable"}}, database=True)
+    record_health({relay: {"ok": True, "state": "publishing"}}, database=True)
 
     text = render().decode()
-    types = [line.split()[-1] for line in text.splitlines()
-             if line.startswith("# TYPE rapport_consumer_")]  # fmt: skip
-    assert types == ["counter", "counter"]
-    assert f'rapport_consumer_messages_total{{consumer="{consumer.name}"}} 7.0' in text
-    assert f'rapport_consumer_dead_letters_total{{consumer="{consumer.name}"}} 1.0' in text
+    assert sample(text, "rapport_component_ok", component=relay) == 1.0
+    assert sample(text, "rapport_component_state", component=relay, state="publishing") == 1.0
+    assert sample(text, "rapport_component_state", component=relay,
+                  state="broker_unreachable") is None  # fmt: skip
+
+
+def test_the_database_reachable_gauge_follows_the_last_check():
+    record_health({}, database=False)
+    assert sample(render().decode(), "rapport_database_reachable") == 0.0
+    record_health({}, database=True)
+    assert sample(render().decode(), "rapport_database_reachable") == 1.0
