@@ -1,36 +1,42 @@
-"""Kafka stops mid-flight: commands still succeed, and the events arrive once it is back."""
+"""Kafka goes away entirely (every broker of a private cluster, never the shared one):
+commands still succeed, and their events arrive once everywhere after it returns."""
 
-import subprocess
-import uuid
-from datetime import date
-from pathlib import Path
+import asyncio
 
-from shared.envelope import event_id_of
-from tests.support.stack import wait_for_ledger
+import httpx
 
-KAFKA_SCRIPT = Path(__file__).resolve().parents[2] / "deploy" / "kafka.sh"
+from shared.kafka import topic_of
+from tests.fault import private
+from tests.support.clock import today
+from tests.support.ledger import LedgerMark
+from tests.support.once import assert_once_everywhere
+from tests.support.stack import STAFF, Stack
+from tests.support.wire import TopicMark
 
-
-def kafka(action: str) -> None:
-    subprocess.run(["bash", str(KAFKA_SCRIPT), action], check=True, timeout=180)
+REFERRAL = {
+    "referral_source": "self",
+    "referral_date": today().isoformat(),
+    "site_id": "south",
+    "client": {"name": "Outage Example"},
+}
 
 
 async def test_referrals_taken_while_kafka_is_down_reach_the_ledger_once_after_it_returns(
-    intake, audit
+    isolated: Stack, private_kafka: str, tmp_path
 ):
-    referral = {
-        "referral_source": "self",
-        "referral_date": date.today().isoformat(),
-        "site_id": "south",
-        "client": {"name": "Outage Example"},
-    }
-    kafka("down")
+    stack = isolated
+    await stack.up("intake", "audit")
+    wire = await TopicMark.now(private_kafka, topic_of("intake"))
+    ledger = await LedgerMark.now(stack.url("audit"))
+    await asyncio.to_thread(private.kafka_cluster, "kill", *private.BROKERS)
     try:
-        responses = [await intake.post("/referrals", json=referral) for _ in range(5)]
+        async with httpx.AsyncClient(base_url=stack.url("intake"), headers=STAFF) as intake:
+            responses = [await intake.post("/referrals", json=REFERRAL) for _ in range(5)]
+        during = await ledger.entries_now({r.json()["case_id"] for r in responses})
     finally:
-        kafka("up")
+        await asyncio.to_thread(private.kafka_cluster, "up")
 
     assert [r.status_code for r in responses] == [201] * 5
-    event_ids = {str(event_id_of("intake", uuid.UUID(r.json()["case_id"]), 1)) for r in responses}
-    counts = await wait_for_ledger(audit, event_ids, seconds=120)
-    assert all(counts[e] == 1 for e in event_ids)
+    assert during == [], "nothing could reach the ledger while Kafka was down"
+    case_ids = {r.json()["case_id"] for r in responses}
+    await assert_once_everywhere(wire, ledger, case_ids, tmp_path, seconds=120)

@@ -61,6 +61,16 @@ class LedgerMark:
                 if not page:
                     await asyncio.sleep(0.1)
 
+    async def entries_now(self, case_ids: set[str]) -> list[Entry]:
+        """The entries of these cases the ledger holds now, since the mark."""
+        found: list[Entry] = []
+        after = self.checkpoint["tree_size"] - 1
+        async with httpx.AsyncClient(base_url=self.url, timeout=30) as audit:
+            while page := await _page(audit, after):
+                found += [e for e in page if e["case_id"] in case_ids]
+                after = page[-1]["leaf_index"]
+        return found
+
     async def unreconciled(self, records: list[ConsumerRecord], entries: list[Entry]) -> list[str]:
         """Reconciliation run now, as it concerns only these messages and entries: each
         message accounted for (in the ledger, a known duplicate or dead-lettered), and no
