@@ -10,7 +10,7 @@ from uuid import UUID, uuid4, uuid5
 
 from services.forms import catalogue
 from services.forms.clinical import RiskAssessment
-from services.forms.domain import COMPLETED, FormInstance, RiskFlag
+from services.forms.domain import CANCELLED, COMPLETED, FormInstance, RiskFlag
 from services.forms.errors import LinkRefused, NotFound
 from services.forms.responses import build_response, sha256_of
 from services.forms.validation import Answered
@@ -104,7 +104,7 @@ class FormsApplication:
         form = await self.form(UUID(str(found)))  # asyncpg's UUID type would not transcode
         if form.status == COMPLETED:
             raise LinkRefused(410, USED)
-        if form.status != "issued":
+        if form.status == CANCELLED:
             raise LinkRefused(410, "This form is no longer needed: the session was cancelled.")
         if self.clock() > form.link_expires_at:
             raise LinkRefused(410, f"This link has expired. {ASK_AGAIN}")

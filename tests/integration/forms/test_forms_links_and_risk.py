@@ -31,7 +31,9 @@ async def test_a_link_cannot_be_used_twice(forms_pool, reactions, forms_app, for
     _, form = await issued(forms_pool, reactions, forms_app)
     await forms_app.submit_by_link(form.link_token, form.id, answers(), "c")
     stored = len(await forms_store.events(form.id))
-    assert await refusal(forms_app, form.link_token, form.id) == 410
+    with pytest.raises(LinkRefused, match="only once") as caught:
+        await forms_app.submit_by_link(form.link_token, form.id, answers(item9=3), "c")
+    assert caught.value.status == 410
     assert len(await forms_store.events(form.id)) == stored
 
 
@@ -120,3 +122,13 @@ async def test_link_expiry_follows_a_moved_session(forms_pool, reactions, forms_
     form = await form_of(forms_app, booked)
     assert form.link_expires_at == form.due_at + timedelta(hours=24)
     assert (await forms_app.submit_by_link(form.link_token, form.id, answers(), "c")).status
+
+
+async def test_the_link_of_a_cancelled_session_says_so(forms_pool, reactions, forms_app):
+    course = Course()
+    booked = course.booked(1, in_days(2))
+    await deliver(forms_pool, reactions, delivered(booked, course.cancelled(booked)))
+    form = await form_of(forms_app, booked)
+    with pytest.raises(LinkRefused, match="cancelled") as caught:
+        await forms_app.submit_by_link(form.link_token, form.id, answers(), "c")
+    assert caught.value.status == 410
