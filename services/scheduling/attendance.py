@@ -129,7 +129,7 @@ class Attendance(Booking):
         s = self.session(session_id)
         if s.status == BOOKED:
             if pick is None:
-                raise errors.InvalidInput("starts_at", "pick the new time of a booked session")
+                raise errors.InvalidInput("rebook_at", "pick the new time of a booked session")
             pattern = pattern_of(*pick, s.zone, s.mode, s.room_id)
             self._check_pick(s, pick, calendar, now)
             self._move(s, pick[0], pattern, "rebooked", None, meta)
@@ -271,10 +271,10 @@ class Attendance(Booking):
         day, at = pick
         refusal = calendar.refusal(day, at)
         if refusal:
-            raise errors.InvalidInput("starts_at", refusal)
+            raise errors.InvalidInput("rebook_at", refusal)
         start = local_moment(day, at, calendar.zone)
         if start <= now:
-            raise errors.InvalidInput("starts_at", "must be in the future")
+            raise errors.InvalidInput("rebook_at", "must be in the future")
         candidate = Session(
             s.session_id,
             s.number,
@@ -291,7 +291,7 @@ class Attendance(Booking):
                 continue
             if candidate.overlaps(other) or (other.number < s.number) != (other.starts_at < start):
                 raise errors.InvalidInput(
-                    "starts_at",
+                    "rebook_at",
                     f"must fall after session {s.number - 1} and before "
                     f"session {s.number + 1}, without overlapping session {other.number}",
                 )
