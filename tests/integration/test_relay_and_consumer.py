@@ -8,8 +8,6 @@ import asyncpg
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
-from services.audit import ledger
-from services.audit.schema import ensure_audit_schema
 from shared.consumer import Consumer, Delivered
 from shared.envelope import Envelope
 from shared.eventstore import EventStore
@@ -77,34 +75,6 @@ async def test_relay_publishes_every_event_in_notification_order(
     assert records[0].key == str(counters[0].id).encode()
     assert dict(records[0].headers)["event_id"] == str(envelopes[0].event_id).encode()
     assert await relay.lag() == 0
-
-
-class CrashBeforeRecording(OutboxRelay):
-    async def record(self, notification_id: int) -> None:
-        raise SystemExit("killed between publish and recording the position")
-
-
-async def test_relay_killed_before_recording_republishes_and_ledger_holds_each_event_once(
-    store: EventStore, isolated_pool: asyncpg.Pool, kafka, producer
-):
-    topic = unique_topic()
-    await ensure_topics(kafka, [topic])
-    for _ in range(10):
-        await store.save(new_counter(increments=1))
-    with pytest.raises(SystemExit):
-        await CrashBeforeRecording(SERVICE, store, kafka, topic=topic).run_once(producer)
-    assert await OutboxRelay(SERVICE, store, kafka, topic=topic).run_once(producer) == 20
-
-    async with isolated_pool.acquire() as conn:
-        await ensure_audit_schema(conn)
-    consumer = Consumer(unique_topic("group"), [topic], kafka, isolated_pool, ledger.append)
-
-    async def forty_consumed_twenty_stored() -> bool:
-        return consumer.processed >= 40
-
-    await run_until(consumer, forty_consumed_twenty_stored)
-    rows = await isolated_pool.fetch("SELECT event_id FROM ledger_entries")
-    assert len(rows) == 20 == len({r["event_id"] for r in rows})
 
 
 async def test_poison_messages_go_to_the_dead_letter_topic_and_the_consumer_carries_on(
