@@ -11,10 +11,7 @@ failure stops the partition where it is and retries with capped exponential back
 """
 
 import asyncio
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from typing import Any
-from uuid import UUID
 
 import asyncpg
 import structlog
@@ -24,7 +21,7 @@ from aiokafka.structs import ConsumerRecord
 
 from shared import dead_letters
 from shared import pipeline_metrics as metrics
-from shared.envelope import Envelope
+from shared.delivered import Delivered, Handler
 from shared.kafka import dead_letter_topic, ensure_topics, reliable_producer
 from shared.logging import correlation
 from shared.partition_start import StartWhereTracked
@@ -32,27 +29,9 @@ from shared.poison import describe, is_the_messages_fault, parse
 from shared.processed import digest_of, ensure_processed_schema, to_apply
 from shared.tracking import Position, advance
 
+__all__ = ["Consumer", "Delivered", "Handler"]
 log = structlog.get_logger()
 FIRST_BACKOFF = 0.1
-
-
-@dataclass(frozen=True)
-class Delivered:
-    """A parsed message with its place in Kafka (and the digest of its bytes)."""
-
-    envelope: Envelope
-    topic: str
-    partition: int
-    offset: int
-    digest: bytes = field(default=b"", compare=False, repr=False)
-
-    @property
-    def event_id(self) -> UUID:
-        return self.envelope.event_id
-
-
-# Stores a batch in the transaction that tracks it; any result (such as a count) is ignored.
-Handler = Callable[[asyncpg.Connection, list[Delivered]], Awaitable[object]]
 
 
 class Consumer:
@@ -127,8 +106,8 @@ class Consumer:
         self, tp: TopicPartition, items: list[Delivered], last: int, records: dict[int, Any]
     ) -> None:
         """Apply `items` and move to offset `last`. A fault that is not the messages' is
-        retried until it passes; a batch the messages are at fault for is tried one by one,
-        and the one that fails alone goes to the dead letters."""
+        retried until it passes; a batch the messages are at fault for is halved until the
+        message that fails alone is found, and that one goes to the dead letters."""
         delay = FIRST_BACKOFF
         while True:
             try:
@@ -140,10 +119,10 @@ class Consumer:
                 delay = await self.back_off(error, delay)
         if len(items) == 1:
             await self._dead_letter(records[items[0].offset], fault)
-        else:
-            for item in items:
-                await self._settle(tp, [item], item.offset, records)
-        await self._settle(tp, [], last, records)
+            return await self._settle(tp, [], last, records)
+        half = len(items) // 2
+        await self._settle(tp, items[:half], items[half - 1].offset, records)
+        await self._settle(tp, items[half:], last, records)
 
     async def _apply(self, tp: TopicPartition, items: list[Delivered], last: int) -> None:
         """The handler's effect, the new position and the event ids, in one transaction."""

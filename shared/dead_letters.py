@@ -17,15 +17,22 @@ and logged, and a letter applied once is never applied again.
 
 import argparse
 import asyncio
+import importlib
+import json
 import os
 import sys
 from dataclasses import dataclass
 
-from aiokafka import AIOKafkaProducer
+import asyncpg
+import structlog
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.structs import ConsumerRecord
 
 from shared.kafka import dead_letter_topic
+from shared.logging import configure_logging
 from shared.poison import describe
+
+log = structlog.get_logger()
 
 
 @dataclass(frozen=True)
@@ -63,6 +70,36 @@ def source_of(record: ConsumerRecord) -> Source:
     return Source(topic, int(partition), int(offset))
 
 
+async def read_letters(bootstrap: str, topic: str) -> list[ConsumerRecord]:
+    """Every message on the topic up to its end as of now, partition by partition."""
+    probe = AIOKafkaConsumer(bootstrap_servers=bootstrap)
+    await probe.start()
+    try:
+        if topic not in await probe.topics():
+            raise LookupError(f"there is no topic {topic}")
+    finally:
+        await probe.stop()
+    reader = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await reader.start()  # subscribed, so the topic's metadata is loaded
+    try:
+        partitions = [TopicPartition(topic, p) for p in reader.partitions_for_topic(topic) or []]
+        reader.unsubscribe()
+        reader.assign(partitions)
+        ends, starts = (
+            await reader.end_offsets(partitions),
+            await reader.beginning_offsets(partitions),
+        )
+        records: list[ConsumerRecord] = []
+        for tp in partitions:
+            reader.seek(tp, starts[tp])
+            while await reader.position(tp) < ends[tp]:
+                batch = await reader.getmany(tp, timeout_ms=1000)
+                records += [r for r in batch.get(tp, []) if r.offset < ends[tp]]
+        return records
+    finally:
+        await reader.stop()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m shared.dead_letters")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -81,9 +118,26 @@ def main(argv: list[str] | None = None) -> int:
     if not database_url:
         parser.error("give --database-url, or --service with <SERVICE>_DATABASE_URL set")
     bootstrap = args.bootstrap or os.environ.get(f"{prefix}KAFKA_BOOTSTRAP", "127.0.0.1:9092")
-    from shared.replay import run_replay  # it imports the consumer, which imports this module
+    return asyncio.run(_replay(args, database_url, bootstrap))
 
-    return asyncio.run(run_replay(args, database_url, bootstrap, sys.stdout))
+
+async def _replay(args: argparse.Namespace, database_url: str, bootstrap: str) -> int:
+    from shared.replay import replay  # which imports this module
+
+    configure_logging(os.environ.get("RAPPORT_LOG_FORMAT", "json"))
+    module, _, name = args.handler.partition(":")
+    handle = getattr(importlib.import_module(module), name)
+    pool = await asyncpg.create_pool(database_url, min_size=1, max_size=2)
+    try:
+        summary = await replay(pool, bootstrap, args.consumer, args.topic, handle,
+                               args.actor, args.dry_run)  # fmt: skip
+    except LookupError as missing:
+        log.error("dead_letters.replay_refused", error=str(missing))
+        return 2
+    finally:
+        await pool.close()
+    sys.stdout.write(json.dumps(summary) + "\n")  # the summary, for the operator or a script
+    return 1 if summary["failed"] else 0
 
 
 if __name__ == "__main__":

@@ -55,3 +55,4 @@ class StartWhereTracked(ConsumerRebalanceListener):
         if lost:
             self.consumer.pause(*assigned)
             self.runner.set_state("stopped", "broker lost messages: " + "; ".join(lost))
+        self.runner.set_state("consuming")  # after a wait for the database, if there was one

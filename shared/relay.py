@@ -28,6 +28,9 @@ from shared.schema import NOTIFY_CHANNEL
 
 log = structlog.get_logger()
 TRY_LOCK = "SELECT pg_try_advisory_lock(hashtextextended($1, 0))"
+KEEPALIVES = (
+    "SET tcp_keepalives_idle = 4; SET tcp_keepalives_interval = 2; SET tcp_keepalives_count = 3"
+)
 
 
 class OutboxRelay:
@@ -85,6 +88,9 @@ class OutboxRelay:
                     await conn.remove_listener(NOTIFY_CHANNEL, wake)
 
     async def _take_lock(self, conn: asyncpg.Connection) -> None:
+        # A holder whose machine died holds the lock until PostgreSQL notices its connection
+        # is gone: TCP keepalives make that about 10 s, not the system's default two hours.
+        await conn.execute(KEEPALIVES)
         while not await conn.fetchval(TRY_LOCK, self.lock_name):
             self._show("standby")
             await asyncio.sleep(self.standby_poll)

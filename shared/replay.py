@@ -10,20 +10,17 @@ sees the letter's original topic, partition and offset. A dry run tries every le
 transaction that it rolls back: it says what a replay would do and keeps nothing.
 """
 
-import importlib
-import json
 import uuid
 from collections import Counter
-from typing import Any, TextIO
+from typing import Any
 
 import asyncpg
 import structlog
-from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.structs import ConsumerRecord
 
-from shared.consumer import Delivered, Handler
-from shared.dead_letters import header, source_of
-from shared.logging import configure_logging, correlation
+from shared.dead_letters import header, read_letters, source_of
+from shared.delivered import Delivered, Handler
+from shared.logging import correlation
 from shared.poison import describe, is_the_messages_fault, parse
 from shared.processed import digest_of, ensure_processed_schema, to_apply
 from shared.schema import create_idempotently
@@ -141,58 +138,3 @@ async def replay(
                "already_replayed": run.counts["already_replayed"]}  # fmt: skip
     log.info("dead_letters.replay_finished", actor=actor, **summary)
     return summary
-
-
-async def read_letters(bootstrap: str, topic: str) -> list[ConsumerRecord]:
-    """Every message on the topic up to its end as of now, partition by partition."""
-    probe = AIOKafkaConsumer(bootstrap_servers=bootstrap)
-    await probe.start()
-    try:
-        if topic not in await probe.topics():
-            raise LookupError(f"there is no topic {topic}")
-    finally:
-        await probe.stop()
-    reader = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, enable_auto_commit=False)
-    await reader.start()  # subscribed, so the topic's metadata is loaded
-    try:
-        partitions = [TopicPartition(topic, p) for p in reader.partitions_for_topic(topic) or []]
-        reader.unsubscribe()
-        reader.assign(partitions)
-        ends, starts = (
-            await reader.end_offsets(partitions),
-            await reader.beginning_offsets(partitions),
-        )
-        records: list[ConsumerRecord] = []
-        for tp in partitions:
-            reader.seek(tp, starts[tp])
-            while await reader.position(tp) < ends[tp]:
-                batch = await reader.getmany(tp, timeout_ms=1000)
-                records += [r for r in batch.get(tp, []) if r.offset < ends[tp]]
-        return records
-    finally:
-        await reader.stop()
-
-
-def load_handler(spec: str) -> Handler:
-    module, _, name = spec.partition(":")
-    handler: Handler = getattr(importlib.import_module(module), name)
-    return handler
-
-
-async def run_replay(args: Any, database_url: str, bootstrap: str, out: TextIO) -> int:
-    """The CLI's work (shared/dead_letters.py parses the arguments)."""
-    import os
-
-    configure_logging(os.environ.get("RAPPORT_LOG_FORMAT", "json"))
-    handle = load_handler(args.handler)
-    pool = await asyncpg.create_pool(database_url, min_size=1, max_size=2)
-    try:
-        summary = await replay(pool, bootstrap, args.consumer, args.topic, handle,
-                               args.actor, args.dry_run)  # fmt: skip
-    except LookupError as missing:
-        log.error("dead_letters.replay_refused", error=str(missing))
-        return 2
-    finally:
-        await pool.close()
-    out.write(json.dumps(summary) + "\n")
-    return 1 if summary["failed"] else 0
