@@ -16,3 +16,12 @@ async def forms(stack: Stack) -> AsyncIterator[httpx.AsyncClient]:
         await stack.wait_ready("forms")
     async with httpx.AsyncClient(base_url=stack.url("forms"), headers=CLINICIAN) as client:
         yield client
+
+
+@pytest.fixture
+async def scheduling(stack: Stack) -> AsyncIterator[httpx.AsyncClient]:
+    if "scheduling" not in stack.processes:
+        await stack.up("scheduling")
+    therapist = {"X-Actor-Id": "therapist-e2e", "X-Actor-Role": "therapist"}
+    async with httpx.AsyncClient(base_url=stack.url("scheduling"), headers=therapist) as client:
+        yield client
