@@ -17,6 +17,7 @@ venv: $(STAMP)
 infra-up:
 	bash deploy/postgres.sh up
 	bash deploy/kafka.sh up
+	bash deploy/keycloak.sh up
 	bash deploy/dev_env.sh
 
 infra-down:
