@@ -8,6 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from services.forms import catalogue
 from services.forms.api.deps import Forms
 from services.forms.api.schemas import LinkResponseIn
 from services.forms.errors import InvalidInput, LinkRefused
@@ -47,7 +48,7 @@ async def send_form(token: str, request: Request, forms: Forms) -> HTMLResponse:
         return HTMLResponse(refused_page(str(refused)), refused.status)
     except InvalidInput as invalid:
         page = form_page(token, str(form_id), form.questionnaires, fields,
-                         (invalid.field, _plain(invalid)))  # fmt: skip
+                         (invalid.field, _plain(invalid, form.questionnaires)))  # fmt: skip
         return HTMLResponse(page, 422)
     return HTMLResponse(thank_you_page())
 
@@ -70,6 +71,13 @@ def _answered(fields: dict[str, str]) -> list[Answered]:
     return out
 
 
-def _plain(error: InvalidInput) -> str:
+def _plain(error: InvalidInput, refs: list[str]) -> str:
     """The message for a client: which question, in words."""
+    parts = error.field.split(".")  # responses.<key>.answers.<link id>
+    for ref in refs:
+        key, version = ref.split("|")
+        q = catalogue.get(key, int(version))
+        item = q.item(parts[-1]) if q and len(parts) == 4 and parts[1] == key else None
+        if item is not None:
+            return f"\u201c{item.text}\u201d: {error.message}"
     return error.message
