@@ -169,12 +169,19 @@ class FormsApplication:
         await self.store.save(flag)
         return flag
 
+    async def risk_assessments(self, case_id: UUID) -> list[dict]:
+        try:
+            assessment = await self.store.get(_assessment_id(case_id))
+        except AggregateNotFound:
+            return []
+        return list(assessment.revisions)
+
     async def record_risk_assessment(
         self, case_id: UUID, *, site_id: str, level: str, plan: str,
         session_id: UUID | None, assessed_on: date, meta: Meta,
     ) -> RiskAssessment:  # fmt: skip
         m = _meta(meta, case_id, site_id)
-        assessment_id = uuid5(FORMS_NAMESPACE, f"risk_assessment:{case_id}")
+        assessment_id = _assessment_id(case_id)
         try:
             assessment = await self.store.get(assessment_id)
         except AggregateNotFound:
@@ -183,6 +190,10 @@ class FormsApplication:
                           session_id=session_id, assessed_on=assessed_on, meta=m)  # fmt: skip
         await self.store.save(assessment)
         return assessment
+
+
+def _assessment_id(case_id: UUID) -> UUID:
+    return uuid5(FORMS_NAMESPACE, f"risk_assessment:{case_id}")
 
 
 def _meta(meta: Meta, case_id: UUID, site_id: str) -> dict:

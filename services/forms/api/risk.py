@@ -51,3 +51,12 @@ async def record_risk_assessment(
     assessment = await forms.record_risk_assessment(case_id, **body.model_dump(), meta=meta)
     latest = assessment.revisions[-1]
     return {"case_id": case_id, "revision": latest["revision"], "level": latest["level"]}
+
+
+@router.get("/cases/{case_id}/risk-assessments")
+async def risk_assessments(case_id: UUID, forms: Forms, meta: RequestMeta) -> list[dict]:
+    """Every revision of the therapist's risk assessment, newest last, with its plan (for
+    clinicians only; Kafka and the ledger have the plan's digest)."""
+    if meta.actor.role not in CLINICAL_ROLES:
+        raise RoleRefused(f"a clinician reads risk assessments, not a {meta.actor.role}")
+    return await forms.risk_assessments(case_id)

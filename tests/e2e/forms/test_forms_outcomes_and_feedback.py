@@ -77,6 +77,10 @@ async def test_a_completed_course_shows_its_outcome_chart_export_and_feedback(fo
     for revision in (1, 2):
         made = await forms.post(f"/cases/{course.case_id}/risk-assessments", json=plan)
         assert made.status_code == 201 and made.json()["revision"] == revision
+    kept = (await forms.get(f"/cases/{course.case_id}/risk-assessments")).json()
+    assert [(r["revision"], r["plan"], r["assessed_by"]) for r in kept] == [
+        (1, PLAN, "duty-e2e"), (2, PLAN, "duty-e2e")
+    ]  # fmt: skip
 
     def ours(records) -> bool:  # type: ignore[no-untyped-def]
         mine = [r for r in records if str(course.case_id).encode() in (r.key or b"")]
