@@ -6,7 +6,7 @@ database (readmodel.py) and becomes a Clash naming what is booked there.
 
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -59,8 +59,13 @@ class Store:
         except AggregateNotFound:
             return None
 
+    @staticmethod
+    async def calendar_closures(now: datetime) -> dict[date, str]:
+        """The bank holidays of the years a course planned now may reach."""
+        return bank_holidays(range(now.year - 1, now.year + 6))
+
     async def calendar(self, site_id: str, now: datetime) -> Calendar:
-        closures = bank_holidays(range(now.year - 1, now.year + 6))
+        closures = await self.calendar_closures(now)
         site = await self.site(site_id)
         return site.calendar(closures) if site else default_calendar(site_id, closures)
 

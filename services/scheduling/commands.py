@@ -1,19 +1,30 @@
 """Commands of staff on courses and sites. Each: get, compute with the clock and the site's
 calendar, mutate, save (application.py has the store's side)."""
 
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 from uuid import UUID, uuid4
 
-from services.scheduling import errors
+from services.scheduling import errors, readmodel
 from services.scheduling.application import Clock, Store, meta_of, new_ids, utc_now
 from services.scheduling.domain import Course
 from services.scheduling.sessions import CANCELLATION_CODES
 from services.scheduling.site import Site
 from shared.envelope import Meta
-from shared.eventstore import EventStore
+from shared.eventstore import ConcurrencyConflict, EventStore
 
 Pick = tuple[date, str] | None
+
+
+@dataclass
+class ClosureOutcome:
+    """A planned closure, the sessions it moved, and the courses that could not be moved (a
+    clash: for staff to rebook by hand)."""
+
+    site: Site
+    sessions_moved: int = 0
+    not_moved: list[dict[str, str]] = field(default_factory=list)
 
 
 class SchedulingApplication(Store):
@@ -117,11 +128,27 @@ class SchedulingApplication(Store):
         await self.save("add the room", site)
         return site
 
-    async def plan_closure(self, site_id: str, *, meta: Meta, **closure: Any) -> Site:
+    async def plan_closure(self, site_id: str, *, meta: Meta, **closure: Any) -> ClosureOutcome:
+        """A closure the site manager plans; the courses booked on it are laid out again."""
         site = await self._site(site_id)
         site.plan_closure(closure_id=uuid4(), **closure, meta=meta_of(meta, None, site_id))
         await self.save("plan the closure", site)
-        return site
+        outcome = ClosureOutcome(site)
+        now = self.clock()
+        calendar = site.calendar(await self.calendar_closures(now))
+        for case_id in await readmodel.cases_booked(
+            self.store.pool, site_id, calendar, closure["starts_on"], closure["ends_on"]
+        ):
+            course = await self.course(case_id)
+            moved = course.respect_closures(
+                calendar=calendar, now=now, meta=self._meta(meta, course)
+            )
+            try:
+                await self.save("move the sessions off the closure", course)
+                outcome.sessions_moved += moved
+            except (errors.Clash, ConcurrencyConflict) as error:
+                outcome.not_moved.append({"case_id": str(case_id), "why": str(error)})
+        return outcome
 
     async def _site(self, site_id: str) -> Site:
         site = await self.site(site_id)

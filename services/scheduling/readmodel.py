@@ -8,9 +8,10 @@ The rows also serve the diaries (a therapist's week, a room's or a site's day, t
 """
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 import asyncpg
 
@@ -168,3 +169,19 @@ async def between(
         end,
         *[where[name] for name in names],
     )
+
+
+async def cases_booked(
+    pool: asyncpg.Pool, site_id: str, calendar: Any, first: date, last: date
+) -> list[UUID]:
+    """The cases with sessions at the site on the local days from `first` to `last`."""
+    start = datetime.combine(first, time(0), tzinfo=ZoneInfo(calendar.zone))
+    end = datetime.combine(last + timedelta(days=1), time(0), tzinfo=ZoneInfo(calendar.zone))
+    rows = await pool.fetch(
+        "SELECT DISTINCT case_id FROM scheduling_reservations WHERE site_id = $1"
+        " AND kind = 'session' AND status = 'booked' AND during && tstzrange($2, $3)",
+        site_id,
+        start,
+        end,
+    )
+    return [row["case_id"] for row in rows]

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from services.scheduling.api import schemas as s
 from services.scheduling.api.deps import Queries, Scheduling, test_clock
-from services.scheduling.api.views import AppointmentOut, SiteOut
+from services.scheduling.api.views import AppointmentOut, ClosureOut, SiteOut
 from services.scheduling.application import utc_now
 from shared.actor import RequestMeta
 
@@ -31,9 +31,17 @@ async def add_room(site_id: str, body: s.RoomIn, app: Scheduling, meta: RequestM
     return SiteOut.of(await app.add_room(site_id, **body.model_dump(), meta=meta))
 
 
-@router.post("/sites/{site_id}/closures", status_code=201, response_model=SiteOut, tags=["sites"])
+@router.post(
+    "/sites/{site_id}/closures", status_code=201, response_model=ClosureOut, tags=["sites"]
+)
 async def plan_closure(site_id: str, body: s.ClosureIn, app: Scheduling, meta: RequestMeta):
-    return SiteOut.of(await app.plan_closure(site_id, **body.model_dump(), meta=meta))
+    """The sessions booked on the closure move to the next open day of their week (or on)."""
+    outcome = await app.plan_closure(site_id, **body.model_dump(), meta=meta)
+    return ClosureOut(
+        **SiteOut.of(outcome.site).model_dump(),
+        sessions_moved=outcome.sessions_moved,
+        not_moved=outcome.not_moved,
+    )
 
 
 @router.get("/sites/{site_id}/day", response_model=list[AppointmentOut], tags=["diaries"])

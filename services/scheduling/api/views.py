@@ -137,4 +137,9 @@ class SiteOut(BaseModel):
         )
 
 
+class ClosureOut(SiteOut):
+    sessions_moved: int
+    not_moved: list[dict[str, str]]  # courses a clash kept from moving: rebook by hand
+
+
 __all__ = ["AppointmentOut", "CourseOut", "SiteOut"]

@@ -210,3 +210,15 @@ def test_a_reallocation_moves_the_sessions_to_come_and_lists_the_clashes():
     assert third.therapist_id == "therapist-2" and by_number(course)[2].therapist_id == (
         "therapist-1"
     )
+
+
+def test_a_closure_planned_after_booking_moves_the_session_within_its_week():
+    course = planned_course(first_date=date(2026, 1, 12))
+    closed = calendar(**{"2026-02-02": "boiler broken"})  # session 4's Monday
+    moved = course.respect_closures(
+        calendar=closed, now=datetime(2026, 1, 20, tzinfo=UTC), meta=META
+    )
+    sessions = by_number(course)
+    assert moved == 1 and sessions[4].day == date(2026, 2, 3)
+    assert sessions[4].history[-1]["why"] == "closure"
+    assert sessions[5].day == date(2026, 2, 9) and len(sessions) == 16
