@@ -52,6 +52,12 @@ class Consumer:
         self.state, self.error, self.retry_in = "consuming", "", 0.0
         self.dead_letter_producer: AIOKafkaProducer  # made by run()
         metrics.show_consumer_state(name, self.state)
+        metrics.CONSUMER_DEAD_LETTERS.labels(name)  # shown as 0 before the first
+        metrics.CONSUMER_RETRIES.labels(name)
+        for topic in topics:
+            for counter in (metrics.CONSUMER_PROCESSED, metrics.CONSUMER_DUPLICATES,
+                            metrics.CONSUMER_REUSED_IDS):  # fmt: skip
+                counter.labels(name, topic)
 
     def health(self) -> dict[str, Any]:
         """consuming, retrying (a fault that is not the message's: backing off) or stopped
