@@ -27,7 +27,6 @@ AggregateNotFound 404) and for the service's own error family (the `errors` mapp
 """
 
 import asyncio
-import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -35,14 +34,15 @@ from typing import Any
 
 import structlog
 import uvicorn
-from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import Response
 
 from shared import kafka, metrics, registry
 from shared.consumer import Consumer, Handler
 from shared.envelope import contract_check
-from shared.eventstore import AggregateNotFound, ConcurrencyConflict, EventStore
-from shared.http import add_common_routes, problem
+from shared.error_mapping import STORE_ERRORS, add_error_mapping
+from shared.eventstore import EventStore
+from shared.http import add_common_routes
 from shared.logging import configure_logging
 from shared.relay import OutboxRelay
 from shared.runtime import Runtime, open_runtime
@@ -50,9 +50,7 @@ from shared.settings import ServiceSettings
 
 log = structlog.get_logger()
 
-STORE_ERRORS: Mapping[type[Exception], int] = {ConcurrencyConflict: 409, AggregateNotFound: 404}
 REFRESH_TIMEOUT = 2.0  # seconds a scrape waits for one value before showing the last one
-CONFLICT_DETAIL = "Someone changed it at the same moment; nothing was saved. Reload and retry."
 
 
 @dataclass
@@ -147,33 +145,6 @@ class Service:
         settings = self.settings()
         configure_logging(settings.log_format, settings.log_level)
         uvicorn.run(self.app(settings), host=settings.host, port=settings.port, log_config=None)
-
-
-def add_error_mapping(app: FastAPI, errors: Mapping[type[Exception], int]) -> None:
-    """Problem details for each error family, with the status of its most specific class."""
-
-    async def answer(_: Request, error: Exception) -> JSONResponse:
-        status = next(errors[c] for c in type(error).__mro__ if c in errors)
-        if (name := getattr(error, "field", None)) is not None:
-            message = getattr(error, "message", str(error))
-            field = name if re.match(r"(body|path|query|header)\.", name) else f"body.{name}"
-            errors_ = [{"field": field, "message": message}]
-            return problem(status, "The request is not valid", errors_)
-        detail = CONFLICT_DETAIL if isinstance(error, ConcurrencyConflict) else str(error)
-        return problem(status, title_of(error), detail)
-
-    for family in errors:
-        app.add_exception_handler(family, answer)
-
-
-def title_of(error: Exception) -> str:
-    """The family's `title` if it has one, else its class name: CaseIsDischarged -> 'Case is
-    discharged'."""
-    if isinstance(title := getattr(error, "title", None), str):
-        return title
-    if isinstance(error, ConcurrencyConflict):
-        return "Concurrent change"
-    return re.sub(r"(?<!^)(?=[A-Z])", " ", type(error).__name__).capitalize()
 
 
 async def _readiness(app: FastAPI) -> dict[str, Any]:

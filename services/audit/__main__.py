@@ -12,8 +12,9 @@ from services.audit.reconcile import Reconciler
 from services.audit.schema import ensure_audit_schema
 from services.audit.settings import AuditSettings
 from services.audit.signing import load_signer
+from shared.error_mapping import add_error_mapping
 from shared.kafka import all_service_topics
-from shared.service import Context, Service, add_error_mapping
+from shared.service import Context, Service
 
 CONSUMER = "audit-ledger"
 
