@@ -36,6 +36,11 @@ async def scheduling(scheduling_url: str) -> AsyncIterator[httpx.AsyncClient]:
 
 @pytest.fixture
 async def course(intake, scheduling) -> dict:
+    elsewhere = await site_with_room(scheduling)
+    rooms = await scheduling.post(
+        f"/sites/{elsewhere}/rooms", json={"room_id": "room-elsewhere", "name": "Elsewhere"}
+    )
+    assert rooms.status_code == 201
     site_id = await site_with_room(scheduling)
     case_id = await allocated_case(intake, site_id, f"t-{uuid4().hex[:8]}")
     return await course_when(scheduling, case_id)
@@ -77,7 +82,7 @@ async def refused(
         ({"first_date": "2026-12-25"}, "body.first_date"),  # Christmas Day, a bank holiday
         ({"sessions": 0}, "body.sessions"),
         ({"sessions": 100}, "body.sessions"),
-        ({"room_id": "room-of-another-site"}, "body.room_id"),
+        ({"room_id": "room-elsewhere"}, "body.room_id"),  # a room of another site
         ({"mode": "video"}, "body.room_id"),
         ({"weekday": "sunday"}, "body.weekday"),
         ({"mode": "carrier-pigeon"}, "body.mode"),

@@ -143,6 +143,26 @@ async def test_the_ics_feed_parses_and_keeps_local_time_across_the_october_chang
     assert "Osric" not in feed.text
 
 
+async def test_concurrent_plans_over_http_book_one_slot_and_refuse_the_rest_naming_it(
+    intake, scheduling
+):
+    site_id, therapist = await site_with_room(scheduling), f"t-{uuid4().hex[:8]}"
+    cases = [await allocated_case(intake, site_id, therapist) for _ in range(8)]
+    for case_id in cases:
+        await course_when(scheduling, case_id)
+    plan = {"first_date": next_monday(3).isoformat(), "local_time": "11:00", "mode": "phone"}
+    answers = await asyncio.gather(
+        *(scheduling.post(f"/cases/{c}/course/plan", json=plan) for c in cases)
+    )
+    assert sorted(a.status_code for a in answers) == [200] + [409] * 7
+    refusal = next(a for a in answers if a.status_code == 409).json()
+    assert f"therapist {therapist} is booked at {plan['first_date']}T11:00" in refusal["detail"]
+    week = await scheduling.get(
+        f"/therapists/{therapist}/week", params={"start": plan["first_date"]}
+    )
+    assert len(week.json()) == 1
+
+
 async def _intake_case_when(intake, case_id, holds, seconds: float = 60) -> dict:
     for _ in range(int(seconds * 10)):
         case = (await intake.get(f"/cases/{case_id}")).json()
