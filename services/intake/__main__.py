@@ -4,7 +4,7 @@ the case index (a read model written in each save's transaction) and its outbox 
 import structlog
 
 from services.intake import SERVICE, readmodel
-from services.intake.api import add_error_handlers, router
+from services.intake.api import ERRORS, router
 from services.intake.application import IntakeApplication
 from services.intake.policies import CONSUMER as POLICY
 from services.intake.policies import SchedulingPolicies
@@ -30,7 +30,7 @@ INTAKE = Service(
     name=SERVICE,
     settings=IntakeSettings,
     routers=[router],
-    error_handlers=add_error_handlers,
+    errors=ERRORS,
     projection=readmodel.project,
     setup=setup,
 )

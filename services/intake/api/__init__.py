@@ -4,10 +4,10 @@ queries, and answer; errors become problem details in one place (errors.py)."""
 from fastapi import APIRouter
 
 from services.intake.api import cases, enquiries, reads, records
-from services.intake.api.errors import add_error_handlers
+from services.intake.api.errors import ERRORS
 
 router = APIRouter()
 for module in (cases, records, enquiries, reads):
     router.include_router(module.router)
 
-__all__ = ["add_error_handlers", "router"]
+__all__ = ["ERRORS", "router"]
