@@ -14,10 +14,13 @@ from pathlib import Path
 import httpx
 import pytest
 
+from shared import registry
 from tests.fault.load import Load
 from tests.support.stack import LOGS, PORT_BASE, ROOT
 
-SERVICES = {"intake": PORT_BASE + 41, "audit": PORT_BASE + 44}
+# deploy/run.sh puts each service on RAPPORT_PORT_BASE + the last digit of its usual port.
+RUN_PORT_BASE = PORT_BASE + 40
+SERVICES = {entry.name: RUN_PORT_BASE + entry.port % 10 for entry in registry.running()}
 DIED = re.compile(r"\baudit\b.*\b(died|exited|killed|crashed|signal)", re.IGNORECASE)
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 RESTARTED = re.compile(r"\baudit\b.*\brestart", re.IGNORECASE)
@@ -72,13 +75,27 @@ async def answering(url: str, seconds: float) -> bool:
 def start_make_run() -> MakeRun:
     LOGS.mkdir(parents=True, exist_ok=True)
     output = LOGS / f"make-run-{PORT_BASE}.log"
-    env = {**os.environ, **{f"{s.upper()}_PORT": str(p) for s, p in SERVICES.items()}}
+    env = {**os.environ, "RAPPORT_PORT_BASE": str(RUN_PORT_BASE)}
     with open(output, "wb") as sink:
         process = subprocess.Popen(
             ["make", "run"], cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group, so all of it stops at the end
         )  # fmt: skip
     return MakeRun(process, output)
+
+
+async def all_answer(urls: list[str], seconds: float) -> bool:
+    """Whether every url answers /health/live, five times a second for `seconds`."""
+    async with httpx.AsyncClient() as client:
+        for _ in range(int(seconds * 5)):
+            for url in urls:
+                try:
+                    if (await client.get(f"{url}/health/live")).status_code != 200:
+                        return False
+                except httpx.TransportError:
+                    return False
+            await asyncio.sleep(0.2)
+    return True
 
 
 @pytest.fixture
@@ -107,15 +124,19 @@ async def test_make_run_restarts_a_killed_service_by_itself_while_the_others_kee
         await load.wait_acknowledged(20)
         output_before = len(make_run.text())
         os.kill(audit_pid, signal.SIGKILL)
+        others = [make_run.url(s) for s in SERVICES if s != "audit"]
+        watch = asyncio.create_task(all_answer(others, seconds=10))
         came_back = await answering(make_run.url("audit"), seconds=15)
         await load.wait_acknowledged(len(load.acknowledged) + 20)
+        others_answered = await watch
     finally:
         await load.stop()
 
     assert came_back, "audit answered again within seconds"
     assert make_run.pids_of("audit") not in ([], [audit_pid]), "a new audit process"
     assert make_run.process.poll() is None, "make run is still running"
-    assert set(load.statuses) == {201} and not load.errors, "intake kept answering"
+    assert set(load.statuses) == {201} and not load.errors, "intake kept taking commands"
+    assert others_answered, "every other service answered throughout"
     said = make_run.text()[output_before:]
     assert DIED.search(said), f"the output names the service that died:\n{said[-2000:]}"
     assert RESTARTED.search(said), f"the output says it was restarted:\n{said[-2000:]}"
