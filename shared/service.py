@@ -37,8 +37,9 @@ import uvicorn
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import Response
 
-from shared import kafka, metrics, registry
+from shared import identity, kafka, metrics, registry
 from shared.consumer import Consumer, Handler
+from shared.docs import add_offline_docs
 from shared.envelope import contract_check
 from shared.error_mapping import STORE_ERRORS, add_error_mapping
 from shared.eventstore import EventStore
@@ -50,7 +51,7 @@ from shared.settings import ServiceSettings
 
 log = structlog.get_logger()
 
-REFRESH_TIMEOUT = 2.0  # seconds a scrape waits for one value before showing the last one
+REFRESH_TIMEOUT = 1.0  # seconds a scrape waits for one value before showing the last one
 
 
 @dataclass
@@ -100,6 +101,9 @@ class Service:
     # For errors that need more than a status (registered after the mapping, so they win).
     error_handlers: Callable[[FastAPI], None] | None = None
     projection: Any = None  # shared.appends.Projection
+    # Paths that authenticate by themselves (a client's form link); all others need the
+    # gateway's signed assertion (shared/identity.py).
+    public_paths: Sequence[str] = ()
     setup: Callable[[Context], Awaitable[None]] | None = None
 
     def app(self, settings: ServiceSettings) -> FastAPI:
@@ -130,12 +134,16 @@ class Service:
             finally:
                 await runtime.close()
 
-        app = FastAPI(title=f"Rapport {self.name}", lifespan=lifespan)
+        app = FastAPI(
+            title=f"Rapport {self.name}", lifespan=lifespan, docs_url=None, redoc_url=None
+        )
+        add_offline_docs(app)
         for router in self.routers:
             app.include_router(router)
         add_error_mapping(app, {**STORE_ERRORS, **self.errors})
         if self.error_handlers:
             self.error_handlers(app)
+        identity.protect(app, settings.environment, tuple(self.public_paths))
         add_common_routes(app, lambda: _readiness(app), settings.max_body_bytes)
         app.add_api_route("/metrics", _metrics_of(app), methods=["GET"], tags=["health"])
         return app
@@ -151,20 +159,26 @@ async def _readiness(app: FastAPI) -> dict[str, Any]:
     runtime: Runtime | None = getattr(app.state, "runtime", None)
     if runtime is None:
         return {"ready": False, "checks": {"started": False}}
+    await _refresh(app)  # so the body shows the relay's backlog as of now
     return await runtime.readiness()
+
+
+async def _refresh(app: FastAPI) -> None:
+    """Run the scrape callbacks together, each for at most REFRESH_TIMEOUT: a value that
+    cannot be had now (the database down) stays as it was."""
+    ctx: Context | None = getattr(app.state, "context", None)
+    if ctx is None:
+        return
+    waits = (asyncio.wait_for(refresh(), REFRESH_TIMEOUT) for refresh in ctx.refreshes)
+    for result in await asyncio.gather(*waits, return_exceptions=True):
+        if isinstance(result, Exception):
+            log.warning("metrics.refresh_failed", error=repr(result))
 
 
 def _metrics_of(app: FastAPI) -> Callable[[], Awaitable[Response]]:
     async def prometheus_metrics() -> Response:
         """Prometheus text exposition of this process's metrics."""
-        await _readiness(app)  # sets the health gauges
-        ctx: Context | None = getattr(app.state, "context", None)
-        if ctx is not None:
-            for refresh in ctx.refreshes:
-                try:  # a value that cannot be had now (database down) stays as it was
-                    await asyncio.wait_for(refresh(), REFRESH_TIMEOUT)
-                except Exception as error:
-                    log.warning("metrics.refresh_failed", error=repr(error))
+        await _readiness(app)  # refreshes the values and sets the health gauges
         return Response(metrics.render(), media_type=metrics.CONTENT_TYPE_LATEST)
 
     return prometheus_metrics

@@ -5,15 +5,16 @@ while degraded background work is named, not a 503."""
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
-from fastapi import APIRouter
+from fastapi import APIRouter, FastAPI
 
 from shared.eventstore import AggregateNotFound, ConcurrencyConflict
 from shared.runtime import Runtime
-from shared.service import Service
+from shared.service import Context, Service
 from shared.settings import ServiceSettings
 
 
@@ -77,15 +78,23 @@ class BrokerDown:
         return {"ok": False, "state": "broker_unreachable", "lag": 1364}
 
 
+@dataclass
+class Demo:
+    client: httpx.AsyncClient
+    runtime: Runtime
+    database: Database
+    app: FastAPI
+
+
 @pytest.fixture
-async def service() -> AsyncIterator[tuple[httpx.AsyncClient, Runtime, Database]]:
+async def service() -> AsyncIterator[Demo]:
     app = DEMO.app(DemoSettings(database_url="postgresql://unused/demo", environment="test"))
     database = Database()
     runtime = Runtime(settings=None, pool=database, store=None, restart_delays=(0.01,))  # type: ignore[arg-type]
     app.state.runtime = runtime
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://demo") as client:
-        yield client, runtime, database
+        yield Demo(client, runtime, database, app)
     await runtime.close()
 
 
@@ -105,7 +114,7 @@ async def forever() -> None:
 async def test_errors_become_problem_details_with_the_status_of_their_most_specific_class(
     service, what, status, title
 ):
-    client, _, _ = service
+    client = service.client
     response = await client.post(f"/raise/{what}")
     assert response.status_code == status
     assert response.headers["content-type"] == "application/problem+json"
@@ -113,7 +122,7 @@ async def test_errors_become_problem_details_with_the_status_of_their_most_speci
 
 
 async def test_an_error_naming_a_field_is_bad_input_naming_that_field(service):
-    client, _, _ = service
+    client = service.client
     response = await client.post("/raise/bad")
     assert response.status_code == 422
     assert response.json()["detail"] == [
@@ -122,7 +131,7 @@ async def test_an_error_naming_a_field_is_bad_input_naming_that_field(service):
 
 
 async def test_ready_while_the_database_answers_even_with_the_broker_unreachable(service):
-    client, runtime, _ = service
+    client, runtime = service.client, service.runtime
     runtime.start("relay", forever, component=BrokerDown())
     response = await client.get("/health/ready")
     body = response.json()
@@ -133,7 +142,7 @@ async def test_ready_while_the_database_answers_even_with_the_broker_unreachable
 
 
 async def test_not_ready_while_the_database_is_down_and_ready_the_moment_it_is_back(service):
-    client, _, database = service
+    client, database = service.client, service.database
     database.up = False
     down = await client.get("/health/ready")
     database.up = True
@@ -143,7 +152,7 @@ async def test_not_ready_while_the_database_is_down_and_ready_the_moment_it_is_b
 
 
 async def test_background_work_running_again_after_a_failure_is_not_reported_as_failing(service):
-    client, runtime, _ = service
+    client, runtime = service.client, service.runtime
     attempts, running_again = [], asyncio.Event()
 
     async def fails_once() -> None:
@@ -162,7 +171,7 @@ async def test_background_work_running_again_after_a_failure_is_not_reported_as_
 
 
 async def test_metrics_name_the_degraded_component_in_the_prometheus_format(service):
-    client, runtime, _ = service
+    client, runtime = service.client, service.runtime
     runtime.start("relay", forever, component=BrokerDown())
     response = await client.get("/metrics")
     assert response.status_code == 200
@@ -172,3 +181,28 @@ async def test_metrics_name_the_degraded_component_in_the_prometheus_format(serv
         response.text
     )
     assert "rapport_database_reachable 1.0" in response.text
+
+
+class Relay:
+    """Knows its backlog only when asked to refresh it, as the outbox relay does."""
+
+    lag = 0
+
+    def health(self) -> dict[str, Any]:
+        return {"ok": False, "state": "broker_unreachable", "lag": self.lag}
+
+    async def refresh_metrics(self) -> None:
+        self.lag += 100
+
+
+async def test_the_health_body_shows_the_relays_backlog_as_of_now(service):
+    client, runtime = service.client, service.runtime
+    relay = Relay()
+    app = service.app
+    app.state.context = Context(app, None, runtime, None)
+    app.state.context.on_scrape(relay.refresh_metrics)
+    runtime.start("relay", forever, component=relay)
+
+    first = (await client.get("/health/ready")).json()["components"]["relay"]["lag"]
+    second = (await client.get("/health/ready")).json()["components"]["relay"]["lag"]
+    assert (first, second) == (100, 200)
