@@ -13,6 +13,7 @@ fi
   cat "$STATE_DIR/postgres.env"
   echo "INTAKE_CIPHER_KEY=$(cat "$key_file")"
   echo "AUDIT_SIGNING_KEY_FILE=$SECRETS_DIR/audit-signing.key"
+  bash "$here/identity_keys.sh"
   echo "RAPPORT_LOG_FORMAT=${RAPPORT_LOG_FORMAT:-console}"
 } >"$STATE_DIR/dev.env"
 chmod 600 "$STATE_DIR/dev.env"
