@@ -1,14 +1,14 @@
 """Helpers of the audit e2e tests: drive a case through intake, wait for the ledger."""
 
 import asyncio
-from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 
 import httpx
 
 from shared.envelope import event_id_of
-from tests.e2e.intake_people import CLIENTS, TEXTS, days_ago
+from tests.e2e.intake_people import CLIENTS, TEXTS
+from tests.support.clock import days_ago, moment
 
 
 async def wait_until_in_ledger(
@@ -31,26 +31,39 @@ async def post(intake: httpx.AsyncClient, path: str, body: dict[str, Any]) -> di
     return response.json()
 
 
-def moment(days: int) -> str:
-    day = datetime.combine(datetime.now(UTC).date() - timedelta(days=days), time(10), UTC)
-    return day.isoformat()
-
-
 async def referral_to_first_ipaf(intake: httpx.AsyncClient) -> str:
     """Referral, assessment, allocation, consent, first session and the first IPAF."""
-    case = await post(intake, "/referrals", {"referral_source": "gp",
-                      "referral_date": days_ago(60), "site_id": "north",
-                      "client": CLIENTS["rosalind"]})  # fmt: skip
+    case = await post(
+        intake,
+        "/referrals",
+        {
+            "referral_source": "gp",
+            "referral_date": days_ago(60),
+            "site_id": "north",
+            "client": CLIENTS["rosalind"],
+        },
+    )
     path = f"/cases/{case['case_id']}"
     await post(intake, f"{path}/assessment", {"scheduled_for": moment(55), "assessor_id": "a-1"})
-    await post(intake, f"{path}/assessment/outcome", {"suitable": True, "assessed_on": days_ago(55),
-               "reason": TEXTS["suitable_reason"]})  # fmt: skip
+    await post(
+        intake,
+        f"{path}/assessment/outcome",
+        {"suitable": True, "assessed_on": days_ago(55), "reason": TEXTS["suitable_reason"]},
+    )
     await post(intake, f"{path}/allocation", {"therapist_id": "t-1", "allocated_on": days_ago(50)})
     contract = {"title": "Therapy contract", "text": TEXTS["contract_text"]}
     template = await post(intake, "/templates/therapy_contract/versions", contract)
-    await post(intake, f"{path}/consents", {"document": "therapy_contract",
-               "template_version": template["version"], "witnessed_by": "t-1",
-               "method": "electronic", "signed_at": moment(45)})  # fmt: skip
+    await post(
+        intake,
+        f"{path}/consents",
+        {
+            "document": "therapy_contract",
+            "template_version": template["version"],
+            "witnessed_by": "t-1",
+            "method": "electronic",
+            "signed_at": moment(45),
+        },
+    )
     await post(intake, f"{path}/first-treatment", {"attended_on": days_ago(45)})
     await post(intake, f"{path}/ipaf", {**ipaf(TEXTS["affect"]), "agreed_on": days_ago(40)})
     return case["case_id"]
@@ -59,12 +72,18 @@ async def referral_to_first_ipaf(intake: httpx.AsyncClient) -> str:
 async def revise_and_discharge(intake: httpx.AsyncClient, case_id: str) -> None:
     path = f"/cases/{case_id}"
     await post(intake, f"{path}/ipaf", {**ipaf(TEXTS["revised_affect"]), "agreed_on": days_ago(20)})
-    await post(intake, f"{path}/goodbye-letter", {"text": TEXTS["goodbye_letter"],
-               "letter_date": days_ago(2)})  # fmt: skip
+    await post(
+        intake,
+        f"{path}/goodbye-letter",
+        {"text": TEXTS["goodbye_letter"], "letter_date": days_ago(2)},
+    )
     await post(intake, f"{path}/discharge", {"ending_code": "46", "discharged_on": days_ago(1)})
 
 
 def ipaf(affect: str) -> dict[str, str]:
-    return {"self_representation": TEXTS["self_representation"], "affect": affect,
-            "other_representation": TEXTS["other_representation"],
-            "defensive_function": TEXTS["defensive_function"]}  # fmt: skip
+    return {
+        "self_representation": TEXTS["self_representation"],
+        "affect": affect,
+        "other_representation": TEXTS["other_representation"],
+        "defensive_function": TEXTS["defensive_function"],
+    }

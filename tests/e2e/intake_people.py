@@ -1,10 +1,10 @@
-"""Every personal detail and free text that the e2e tests send to the intake service, in one
-place. The Kafka privacy check (test_intake_kafka_privacy.py) looks for each of them in every
-message the intake topic received during the run; tests take their values from here so
-the check cannot drift from what was sent."""
+"""Personal details and free texts that the e2e tests send to the intake service, in one
+place. The privacy test (test_intake_kafka_privacy.py) sends them marked with a token of its
+own run and looks for them everywhere outside intake's store."""
 
-from datetime import date, timedelta
 from typing import Any
+
+from tests.support.clock import days_ago  # noqa: F401  (the services' clock, for the tests)
 
 CLIENTS: dict[str, dict[str, Any]] = {
     "rosalind": {
@@ -49,17 +49,3 @@ TEXTS = {
     "confidentiality_text": "What we keep confidential, and when we must share it...",
     "recording_text": "Audio recordings are used in supervision and deleted after...",
 }
-
-# Sent by tests/e2e/test_referral_reaches_ledger.py (kept here so the check covers them).
-OTHER_TESTS = ["Ada Example", "07700 900123", "ada@example.org"]
-
-
-def days_ago(days: int) -> str:
-    return (date.today() - timedelta(days=days)).isoformat()
-
-
-def personal_values() -> list[str]:
-    values = [str(v) for client in CLIENTS.values() for v in client.values()]
-    values += [v.replace(" ", "") for c in CLIENTS.values() for v in c.values() if " " in v]
-    values += [word for c in CLIENTS.values() for word in c["name"].split() if len(word) > 3]
-    return sorted({*values, *TEXTS.values(), *OTHER_TESTS})

@@ -1,9 +1,10 @@
 """Bad input to the intake service gets a 4xx that names the field; a command the case's
 state does not allow gets a 409 that names the state."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from tests.e2e.intake_people import CLIENTS, days_ago
+from tests.support.clock import today
 
 
 def fields(response) -> list[str]:
@@ -19,7 +20,7 @@ async def referred(intake) -> str:
 
 
 async def test_a_future_referral_date_is_refused_naming_the_field(intake):
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    tomorrow = (today() + timedelta(days=1)).isoformat()
     body = {"referral_source": "gp", "referral_date": tomorrow, "site_id": "north"}
     response = await intake.post("/referrals", json={**body, "client": CLIENTS["osric"]})
     assert fields(response) == ["body.referral_date"]

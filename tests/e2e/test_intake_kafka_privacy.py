@@ -1,40 +1,36 @@
-"""No personal detail or free text appears in any message the intake topic received during
-this test run, and every message validates against the JSON Schema of its event type.
+"""No personal detail or free text that a client's journey sent to intake appears anywhere
+but intake's own encrypted store: not in a message of the intake topic (key, headers,
+value), not in a dead letter or its headers, not in the services' logs, not in what the
+audit service exports. Every message also fits the JSON Schema of its event type.
 
-Runs after every other test (marker `after_the_rest`). It looks for each value the e2e tests
-sent (intake_people.py), and for the client details of every case on the topic, read back
-from the intake service, so values sent by other tests are covered too."""
+The journey's values carry a token of this run, so the test depends on no other test and
+counts nothing of anyone else's; it scans from where each place stood when it began."""
 
 import json
-from uuid import UUID
+import subprocess
+import sys
+from pathlib import Path
 
-import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 
 from shared.contracts.export import SCHEMAS
 from shared.kafka import topic_of
 from tests.conftest import KAFKA
-from tests.e2e.intake_people import CLIENTS, TEXTS, days_ago, personal_values
+from tests.e2e.privacy_journey import personal_details, whole_journey
+from tests.support.ledger import LedgerMark
+from tests.support.stack import ROOT, Stack
 from tests.support.topics import read_since
-
-pytestmark = pytest.mark.after_the_rest
-
-
-async def sentinel_case(intake) -> str:
-    """A last referral: once its event is on the topic, the earlier ones are too."""
-    body = {"referral_source": "self", "referral_date": days_ago(0), "site_id": "north"}
-    response = await intake.post("/referrals", json={**body, "client": CLIENTS["rosalind"]})
-    assert response.status_code == 201, response.text
-    return response.json()["case_id"]
+from tests.support.wire import TopicMark, text_of
 
 
-async def client_details_of(intake, case_ids: set[str]) -> set[str]:
-    values = set()
-    for case_id in case_ids:
-        response = await intake.get(f"/cases/{case_id}")
-        if response.status_code == 200:
-            values |= {v for v in response.json()["client"].values() if len(v) >= 6}
-    return values
+def looked_for(client: dict, texts: dict) -> set[str]:
+    values = {str(v) for v in client.values()} | set(texts.values())
+    values |= {v.replace(" ", "") for v in client.values() if " " in v}
+    return values | {w for w in client["name"].split() if len(w) > 3}
+
+
+def leaks(where: str, text: str, values: set[str]) -> list[tuple[str, str]]:
+    return [(where, v) for v in values if v.lower() in text.lower()]
 
 
 def validate(envelope: dict) -> None:
@@ -42,34 +38,55 @@ def validate(envelope: dict) -> None:
     Draft202012Validator(schema, format_checker=FormatChecker()).validate(envelope)
 
 
-async def test_no_intake_message_of_this_run_holds_a_personal_value_and_all_fit_their_schema(
-    intake, intake_topic_start
+async def test_a_clients_details_stay_in_intake_not_on_kafka_dead_letters_logs_or_exports(
+    intake, stack: Stack, tmp_path: Path
 ):
-    sentinel = await sentinel_case(intake)
+    client, texts = personal_details()
+    values = looked_for(client, texts)
+    wire = await TopicMark.now(KAFKA, topic_of("intake"))
+    ledger = await LedgerMark.now(stack.url("audit"))
+    logs = {name: stack.log(name) for name in stack.processes}
+    log_starts = {name: path.stat().st_size for name, path in logs.items()}
 
-    def sentinel_arrived(records) -> bool:
-        return any(r.key == sentinel.encode() for r in records)
+    case_id = await whole_journey(intake, client, texts)
 
-    records = await read_since(KAFKA, topic_of("intake"), intake_topic_start, sentinel_arrived)
-    envelopes = [json.loads(r.value) for r in records]
-    case_ids = {e["case_id"] for e in envelopes if e["case_id"]}
-    looked_for = set(personal_values()) | await client_details_of(intake, case_ids)
-    leaks = [
-        (envelope["type"], value)
-        for record, envelope in zip(records, envelopes, strict=True)
-        for value in looked_for
-        if value.lower() in _text_of(record).lower()
-    ]
+    def decided(records) -> bool:
+        return any(r.key == case_id.encode() and b"DataSubjectRequestDecided" in r.value
+                   for r in records)  # fmt: skip
 
-    assert leaks == []
-    assert len(case_ids) > 1 and UUID(sentinel)
-    assert TEXTS["goodbye_letter"] in looked_for and len(looked_for) > 40
-    for envelope in envelopes:
-        validate(envelope)
+    records = await read_since(KAFKA, wire.topic, wire.start, decided)
+    ours = [r for r in records if r.key == case_id.encode()]
+    found = [leak for r in records for leak in leaks(f"{r.topic}/{r.offset}", text_of(r), values)]
+    found += [leak for r in await wire.dead_letters() for leak in
+              leaks(f"dead letter {r.offset}", text_of(r), values)]  # fmt: skip
+    entries = await ledger.entries_of({case_id}, per_case=len(ours))
+    for where, text in exported(stack, case_id, tmp_path).items():
+        found += leaks(where, text, values)
+    for name, path in logs.items():
+        with path.open("rb") as log:
+            log.seek(log_starts[name])
+            found += leaks(f"{name} log", log.read().decode(errors="replace"), values)
+
+    assert found == []
+    on_wire = sorted(json.loads(r.value)["type"] for r in ours)
+    assert len(ours) >= 16 and sorted(e["type"] for e in entries) == on_wire, "all scanned"
+    assert texts["goodbye_letter"] in values and client["nhs_number"] in values
+    for record in ours:
+        validate(json.loads(record.value))
 
 
-def _text_of(record) -> str:
-    """Everything a message carries: key, headers and value (raw and JSON-unescaped)."""
-    headers = " ".join(f"{k}={v.decode(errors='replace')}" for k, v in record.headers)
-    value = record.value.decode(errors="replace")
-    return " ".join([(record.key or b"").decode(), headers, value, json.dumps(json.loads(value))])
+def exported(stack: Stack, case_id: str, folder: Path) -> dict[str, str]:
+    """What an auditor takes away: the case bundle and its timeline, from the CLI."""
+    bundle, url = folder / "case.json", stack.url("audit")
+    key = _cli("public-key", "--url", url).stdout.strip()
+    assert _cli("export", "--case", case_id, "--url", url, "-o", str(bundle)).returncode == 0
+    timeline = _cli("timeline", str(bundle), "--public-key", key, "--json")
+    assert timeline.returncode == 0, timeline.stderr
+    return {"case bundle": bundle.read_text(), "case timeline": timeline.stdout}
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "services.audit.cli", *args],
+        cwd=ROOT, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip

@@ -10,6 +10,7 @@ from pathlib import Path
 import httpx
 
 from shared import registry
+from tests.support.clock import ZONE
 
 ROOT = Path(__file__).resolve().parents[2]
 LOGS = ROOT / ".state" / "test-logs"
@@ -43,6 +44,7 @@ class Stack:
         prefix = service.upper()
         env = {
             **os.environ,
+            "TZ": ZONE,  # the services' "today" is London's, as the tests' (support/clock.py)
             **self.env,
             f"{prefix}_PORT": str(self.port(instance)),
             f"{prefix}_ENVIRONMENT": "test",

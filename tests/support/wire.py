@@ -41,16 +41,20 @@ class TopicMark:
         records = await read_since(self.bootstrap, self.topic, self.start, all_arrived, seconds)
         return [r for r in records if r.key in keys]
 
-    async def dead_letters_of(self, case_ids: set[str], event_ids: set[str]) -> list[str]:
-        """Dead letters since the mark that name one of these cases or events anywhere
-        (key, value, headers): each as `offset: first bytes`."""
+    async def dead_letters(self) -> list[ConsumerRecord]:
+        """Every dead letter since the mark, whoever's."""
         try:
-            records = await read_since(
+            return await read_since(
                 self.bootstrap, dead_letter_topic(self.topic), self.dead_letter_start,
                 lambda _: True,
             )  # fmt: skip
         except LookupError:  # the dead-letter topic was never made: nothing was dead-lettered
             return []
+
+    async def dead_letters_of(self, case_ids: set[str], event_ids: set[str]) -> list[str]:
+        """Dead letters since the mark that name one of these cases or events anywhere
+        (key, value, headers): each as `offset: first bytes`."""
+        records = await self.dead_letters()
         ours = case_ids | event_ids
         return [
             f"{r.offset}: {r.value[:120]!r}" for r in records if any(i in text_of(r) for i in ours)
