@@ -50,13 +50,16 @@ async def test_one_event_id_with_other_bytes_stops_the_ledger_consumer_without_d
     await send(kafka, topic, impostor, after)
     alarms_before = REGISTRY.get_sample_value(ALARMS) or 0.0
 
+    seen: list[dict] = []
+
     async def alarmed_twice() -> bool:  # raised, and raised again on the retry
+        seen.append(consumer.health())
         again = (REGISTRY.get_sample_value(ALARMS) or 0.0) >= alarms_before + 2
-        return again and consumer.health()["state"] == "retrying"
+        return again and seen[-1]["state"] == "retrying"
 
     await run_until(consumer, alarmed_twice)
 
-    health = consumer.health()
+    health = seen[-1]
     assert not health["ok"]
     assert "EventIdConflict" in health["error"]
     assert consumer.dead_letters == 0
