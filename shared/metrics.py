@@ -53,12 +53,6 @@ def render() -> bytes:
     return generate_latest(REGISTRY)
 
 
-async def refresh_relay(relay: Any) -> None:
-    """The relay's lag and position, queried now (an OutboxRelay)."""
-    RELAY_LAG.labels(relay.topic).set(await relay.lag())
-    RELAY_POSITION.labels(relay.topic).set(await relay.position())
-
-
 def record_health(components: dict[str, dict[str, Any]], database: bool) -> None:
     DATABASE_REACHABLE.set(1 if database else 0)
     COMPONENT_STATE.clear()  # only the current state of each is 1

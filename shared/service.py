@@ -127,8 +127,7 @@ class Service:
                     await self.setup(ctx)
                 if ctx.relay:
                     ctx.run("relay", ctx.relay.run, component=ctx.relay)
-                    scrape = getattr(ctx.relay, "refresh_metrics", None)
-                    ctx.on_scrape(scrape or (lambda: metrics.refresh_relay(relay)))
+                    ctx.on_scrape(ctx.relay.refresh_metrics)  # its lag, queried now
                 log.info("service.started", service=self.name, port=settings.port)
                 yield
             finally:
