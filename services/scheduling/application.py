@@ -13,8 +13,9 @@ from uuid import UUID, uuid4
 import asyncpg
 from eventsourcing.domain import Aggregate
 
-from services.scheduling import errors, readmodel
+from services.scheduling import errors
 from services.scheduling.bank_holidays import bank_holidays
+from services.scheduling.clashes import clash_of
 from services.scheduling.domain import Course, course_id_of
 from services.scheduling.site import Site, default_calendar, site_aggregate_id
 from services.scheduling.site_calendar import Calendar
@@ -72,40 +73,18 @@ class Store:
     async def save(
         self, action: str, *aggregates: Aggregate, conn: asyncpg.Connection | None = None
     ) -> None:
+        """Save; a course whose sessions clash with the diaries is refused (errors.Clash)."""
+        courses = [a for a in aggregates if isinstance(a, Course)]
+        for course in courses:
+            found = await clash_of(conn or self.store.pool, course)
+            if found:
+                raise errors.Clash(action, found)
         try:
             await self.store.save(*aggregates, conn=conn)
-        except asyncpg.ExclusionViolationError as error:
-            course = next((a for a in aggregates if isinstance(a, Course)), None)
-            raise errors.Clash(action, await self._clash_of(error, course)) from None
-
-    async def _clash_of(self, error: asyncpg.ExclusionViolationError, course: Any) -> str:
-        room = error.constraint_name == readmodel.ROOM_CLASH
-        if course is None:
-            return "the time is booked already"
-        sessions = [s for s in course.live_sessions() if not s.to_rebook]
-        ranges = [(s.starts_at, s.ends_at) for s in sessions]
-        found = []
-        for s in sessions:
-            key = (course.site_id, s.room_id) if room and s.room_id else None
-            found = await readmodel.clashes(
-                self.store.pool, None if room else s.therapist_id, key, ranges, course.id
-            )
-            if found:
-                break
-        if not found:
-            return "another booking took the time at the same moment"
-        r = found[0]
-        who = (
-            f"room {r['room_id']} of site {r['site_id']}"
-            if room
-            else f"therapist {r['therapist_id']}"
-        )
-        what = (
-            f"session {r['session_number']} of case {r['case_id']}"
-            if r["kind"] == "session"
-            else "an assessment"
-        )
-        return f"{who} is booked at {r['local_start']} ({r['time_zone']}) for {what}"
+        except asyncpg.ExclusionViolationError:
+            # Another command took the time between the check and this save.
+            found = await clash_of(self.store.pool, courses[0]) if courses else None
+            raise errors.Clash(action, found or "the time was booked at the same moment") from None
 
 
 def meta_of(meta: Meta, case_id: UUID | None, site_id: str | None) -> dict[str, Any]:

@@ -1,0 +1,44 @@
+"""Finding what a course's sessions would clash with in the therapists' and rooms' diaries.
+
+Commands ask before saving, so a slot that is plainly taken is refused without a failed
+transaction (which would also fail, and retry, the other saves of its group commit); the
+exclusion constraints in readmodel.py stay the guarantee when two commands race past this
+check. Either way the refusal names the therapist or room and what is booked there.
+"""
+
+from typing import Any
+
+import asyncpg
+
+from services.scheduling import readmodel
+from services.scheduling.domain import Course
+
+
+async def clash_of(pool: asyncpg.Pool | asyncpg.Connection, course: Course) -> str | None:
+    """The first clash of the course's sessions with other bookings, in words, or None."""
+    sessions = [s for s in course.live_sessions() if not s.to_rebook]
+    for therapist in sorted({s.therapist_id for s in sessions}):
+        ranges = [(s.starts_at, s.ends_at) for s in sessions if s.therapist_id == therapist]
+        found = await readmodel.clashes(pool, therapist, None, ranges, course.id)
+        if found:
+            return describe(found[0], room=False)
+    for room in sorted({s.room_id for s in sessions if s.room_id}):
+        ranges = [(s.starts_at, s.ends_at) for s in sessions if s.room_id == room]
+        found = await readmodel.clashes(pool, None, (course.site_id, room), ranges, course.id)
+        if found:
+            return describe(found[0], room=True)
+    return None
+
+
+def describe(row: Any, room: bool) -> str:
+    who = (
+        f"room {row['room_id']} of site {row['site_id']}"
+        if room
+        else (f"therapist {row['therapist_id']}")
+    )
+    what = (
+        f"session {row['session_number']} of case {row['case_id']}"
+        if row["kind"] == "session"
+        else "an assessment"
+    )
+    return f"{who} is booked at {row['local_start']} ({row['time_zone']}) for {what}"
