@@ -34,6 +34,7 @@ FORMS = Service(
     settings=FormsSettings,
     routers=[router],
     error_handlers=add_error_handlers,
+    public_paths=("/f/",),  # a client's link authenticates by its own one-time token
     projection=readmodel.project,
     setup=setup,
 )
