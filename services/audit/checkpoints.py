@@ -60,6 +60,12 @@ class Checkpointer:
     def __init__(self, pool: asyncpg.Pool, signer: Signer):
         self.pool = pool
         self.signer = signer
+        self.state, self.error = "signing", ""
+
+    def health(self) -> dict[str, Any]:
+        """signing; refused (the stored tree does not extend the last checkpoint: a person
+        must look, see the error); or database_unreachable (retried)."""
+        return {"ok": self.state == "signing", "state": self.state, "error": self.error}
 
     async def issue(self, only_if_grown: bool = False) -> Checkpoint | None:
         """Sign the tree as it stands; with only_if_grown, only if it grew since the last."""
@@ -90,9 +96,12 @@ class Checkpointer:
                 issued = await self.issue(only_if_grown=True)
                 if issued:
                     log.debug("checkpoint.issued", id=issued.id, tree_size=issued.tree_size)
+                self.state, self.error = "signing", ""
             except LedgerCorrupted as error:
+                self.state, self.error = "refused", str(error)
                 log.error("checkpoint.refused", error=str(error))
             except (OSError, asyncpg.PostgresError) as error:
+                self.state, self.error = "database_unreachable", repr(error)
                 log.warning("checkpoint.failed", error=repr(error))
             await asyncio.sleep(interval)
 
