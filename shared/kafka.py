@@ -110,6 +110,9 @@ async def ensure_topics(
             await admin.start()
             existing = set(await admin.list_topics())
             missing = [t for t in topics if t not in existing]
+            if policy.production:
+                _refuse_fewer_replicas(await admin.describe_topics(
+                    [t for t in topics if t in existing]), policy)  # fmt: skip
             if missing:
                 response = await admin.create_topics(
                     [policy.new_topic(t, partitions) for t in missing]
@@ -139,3 +142,15 @@ def _raise_refusals(topic_errors: list[tuple], policy: TopicPolicy, bootstrap: s
                 f" of {topic}: fewer brokers than that ({message})"
             )
         raise error(f"creating topic {topic}: {message}")
+
+
+def _refuse_fewer_replicas(described: list[dict], policy: TopicPolicy) -> None:
+    """An existing topic with fewer copies than production needs (made by hand, or by a
+    development set-up) would lose acknowledged events with one broker: refuse to use it."""
+    for topic in described:
+        copies = min((len(p["replicas"]) for p in topic["partitions"]), default=0)
+        if topic["error_code"] == 0 and copies < policy.replication_factor:
+            raise TopicPolicyError(
+                f"topic {topic['topic']} has {copies} replicas; production needs"
+                f" {policy.replication_factor}: reassign its partitions first"
+            )

@@ -35,3 +35,12 @@ async def test_more_replicas_than_the_cluster_has_brokers_is_refused_at_once(kaf
         await asyncio.wait_for(
             ensure_topics(kafka, [topic], partitions=1, policy=TopicPolicy(3, 2, True)), 20
         )
+
+
+async def test_production_refuses_an_existing_topic_with_fewer_replicas(kafka):
+    topic = unique_topic()
+    await ensure_topics(kafka, [topic], partitions=1, policy=TopicPolicy(1, 1))
+    with pytest.raises(TopicPolicyError, match=f"topic {topic} has 1 replicas"):
+        await asyncio.wait_for(
+            ensure_topics(kafka, [topic], partitions=1, policy=TopicPolicy(3, 2, True)), 20
+        )
