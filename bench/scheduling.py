@@ -26,6 +26,7 @@ import asyncpg
 from tests.support.stack import STAFF, Stack
 
 CLIENTS, THERAPISTS, ROOMS = 32, 20, 10
+WEEKS = 12  # first sessions fall in the next 12 weeks: enough collisions, not a saturated diary
 TIMES = [f"{hour:02}:00" for hour in range(9, 17)]
 THERAPIST = {"X-Actor-Id": "bench-therapist", "X-Actor-Role": "therapist"}
 OVERLAPS = """
@@ -99,7 +100,7 @@ async def plan_until_booked(
     today = datetime.now(UTC).date()
     monday = today + timedelta(days=14 - today.weekday())
     for _ in range(60):
-        first = monday + timedelta(weeks=random.randrange(4), days=random.randrange(5))
+        first = monday + timedelta(weeks=random.randrange(WEEKS), days=random.randrange(5))
         body = {
             "first_date": first.isoformat(),
             "local_time": random.choice(TIMES),
