@@ -29,7 +29,7 @@ class ServiceEntry:
 
 
 SERVICES: tuple[ServiceEntry, ...] = (
-    ServiceEntry("gateway", 8000, runs=False),
+    ServiceEntry("gateway", 8000, runs=True, secrets=("assertion_key",)),
     ServiceEntry("intake", 8001, runs=True, secrets=("cipher_key",)),
     ServiceEntry("scheduling", 8002, runs=True),
     ServiceEntry("forms", 8003, runs=True, secrets=("cipher_key",)),

@@ -147,7 +147,7 @@ def intake_story(case_id: uuid.UUID) -> list[Envelope]:
         ("intake.AssessmentOutcomeRecorded", outcome),
         ("intake.TherapistAllocated", {"therapist_id": "t1", "allocated_on": "2025-03-12"}),
         ("intake.ConsentRecorded", consent),
-        ("gateway.CaseViewed", {"reason": None}),
+        ("reports.CaseExported", {"format": "pdf"}),  # a type with no fold yet
         ("intake.IpafRecorded", {"revision": 1, "agreed_on": "2025-03-26", "ipaf_sha256": DIGEST}),
         ("intake.FirstTreatmentAttended", first),
         ("intake.IpafRecorded", {"revision": 2, "agreed_on": "2025-05-07", "ipaf_sha256": DIGEST}),

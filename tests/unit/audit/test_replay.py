@@ -58,8 +58,8 @@ def test_event_type_without_a_fold_is_listed_and_the_rest_still_replays():
 
     history = replay(str(case_id), entries, checkpoint)
 
-    assert history["unknown_types"] == {"gateway.CaseViewed": 1}
-    viewed = next(e for e in history["events"] if e["type"] == "gateway.CaseViewed")
+    assert history["unknown_types"] == {"reports.CaseExported": 1}
+    viewed = next(e for e in history["events"] if e["type"] == "reports.CaseExported")
     assert viewed["folded"] is False and viewed["actor"] == {"id": "t1", "role": "therapist"}
 
 
@@ -106,7 +106,7 @@ def test_timeline_shows_each_event_with_actor_and_proof_then_the_state():
     assert "10 events, each proven against the checkpoint" in text
     assert "intake.CaseDischarged" in text and "t1 (therapist)" in text
     assert "  status: discharged" in text
-    assert "Listed but not folded (no fold for the type yet): gateway.CaseViewed x1" in text
+    assert "Listed but not folded (no fold for the type yet): reports.CaseExported x1" in text
 
 
 def test_every_intake_event_type_has_a_fold_and_a_type_cannot_have_two():

@@ -1,0 +1,45 @@
+"""The gateway's routes: one per row of the route table, plus the gateway's own (the
+break-glass list), each decided by the same policy table."""
+
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi.responses import JSONResponse, Response
+
+from services.gateway import readmodel
+from services.gateway.policy import Scope
+from services.gateway.proxy import handler_for
+from services.gateway.routes import ROUTES, Route, check
+from shared.identity import Identity
+
+BREAK_GLASS = Route("GET", "gateway", "/sites/{site_id}/break-glass", "access.read", "site")
+LOCAL_ROUTES = [BREAK_GLASS]
+router = APIRouter()
+check(ROUTES + LOCAL_ROUTES)
+
+for route in ROUTES:
+    router.add_api_route(route.gateway_path, handler_for(route), methods=[route.method],
+                         include_in_schema=False)  # fmt: skip
+
+
+async def _break_glass(request: Request, who: Identity, scope: Scope) -> Response:
+    limit = int(request.query_params.get("limit", "100"))
+    rows = await readmodel.break_glass_reads(request.app.state.runtime.pool, scope.site_id or "",
+                                             max(1, min(limit, 1000)))  # fmt: skip
+    return JSONResponse([{**row, "access_id": str(row["access_id"]), "case_id": str(row["case_id"]),
+                          "at": row["at"].isoformat()} for row in rows])  # fmt: skip
+
+
+_handle_break_glass = handler_for(BREAK_GLASS, _break_glass)
+
+
+@router.get(BREAK_GLASS.gateway_path, tags=["gateway"], responses={403: {}, 401: {}})
+async def break_glass_reads(request: Request, site_id: str,
+                            limit: int = Query(100, ge=1, le=1000)) -> Any:  # fmt: skip
+    """Break-glass reads of the site's cases, newest first: who, as what role, which view,
+    and the reason they gave (permission `access.read`: site managers, auditors)."""
+    return await _handle_break_glass(request)
+
+
+def all_routes(app: FastAPI) -> list[Route]:
+    return ROUTES + LOCAL_ROUTES

@@ -1,0 +1,115 @@
+"""One handler for every route of the table: authenticate, limit, find the scope, decide by
+the policy table, pass the request on with the identity assertion, record a case read."""
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+from uuid import UUID
+
+import structlog
+from fastapi import Request
+from fastapi.responses import Response
+
+from services.gateway.policy import Decision, Scope, decide
+from services.gateway.routes import Route
+from services.gateway.scope import LookupFailed, scope_of
+from services.gateway.tokens import Principal, Unauthenticated
+from services.gateway.upstream import Unavailable, passed_through, unavailable
+from shared.http_errors import invalid, problem
+from shared.identity import Identity
+from shared.logging import current_correlation_id, new_correlation_id
+
+log = structlog.get_logger()
+REASON_HEADER = "x-break-glass-reason"
+REASON_LENGTH = (10, 500)
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+Local = Callable[[Request, Identity, Scope], Awaitable[Response]]
+
+
+def handler_for(route: Route, local: Local | None = None) -> Handler:
+    """`local` answers a route of the gateway itself (its break-glass list, its views)."""
+
+    async def handle(request: Request) -> Response:
+        state = request.app.state
+        cid = current_correlation_id() or new_correlation_id()
+        try:
+            principal = await _principal(route, request)
+        except Unauthenticated as error:
+            answer = problem(401, "Not authenticated", str(error))
+            answer.headers["WWW-Authenticate"] = 'Bearer realm="rapport"'
+            return answer
+        wait = state.rate_limit.retry_after(principal.token_id)
+        if wait is not None:
+            detail = "Too many requests with this token; retry after the given seconds."
+            return problem(429, "Too many requests", detail, {"Retry-After": str(wait)})
+        reason = request.headers.get(REASON_HEADER)
+        if reason is not None and not _reason_ok(reason):
+            return invalid("header.x-break-glass-reason", "10 to 500 printable characters")
+        body = await request.body()
+        try:
+            scope = await _scope(route, request, body, cid)
+            decision = decide(route.action, principal.roles, principal.subject,
+                              principal.sites, scope, reason)  # fmt: skip
+            if not decision.allowed:
+                return problem(403, "Forbidden", f"Missing permission: {decision.missing}")
+            who = Identity(principal.subject, decision.role or "", principal.roles,
+                           principal.sites, cid, decision.break_glass)  # fmt: skip
+            if local is not None:
+                return await local(request, who, scope)
+            answer = await state.upstream.send(
+                route.service, route.method, _upstream_path(route, request), who,
+                request.url.query.encode(), body, dict(request.headers),
+            )  # fmt: skip
+        except LookupFailed as failed:
+            return passed_through(failed.answer)
+        except Unavailable as error:
+            return unavailable(error)
+        if route.shows_a_case and answer.status_code < 300:
+            await _record(request, route, who, scope, decision, reason)
+        return passed_through(answer)
+
+    handle.__name__ = f"{route.method.lower()}_{route.gateway_path}"
+    return handle
+
+
+async def _principal(route: Route, request: Request) -> Principal:
+    if route.kind == "public":  # the form link authenticates by its own token
+        return Principal(
+            "client-link", ("client",), (), request.client.host if request.client else ""
+        )
+    return await request.app.state.tokens.principal(request.headers.get("authorization"))  # type: ignore[no-any-return]
+
+
+async def _scope(route: Route, request: Request, body: bytes, cid: str) -> Scope:
+    return await scope_of(route, dict(request.path_params), body, request.app.state.upstream, cid)
+
+
+def _upstream_path(route: Route, request: Request) -> str:
+    return request.url.path.removeprefix(f"/{route.service}") or "/"
+
+
+def _reason_ok(reason: str) -> bool:
+    low, high = REASON_LENGTH
+    return low <= len(reason.strip()) <= high and reason.isprintable()
+
+
+async def _record(request: Request, route: Route, who: Identity, scope: Scope,
+                  decision: Decision, reason: str | None) -> None:  # fmt: skip
+    case_id = _case_id_of(request.path_params, scope)
+    if case_id is None:
+        return
+    access = await request.app.state.access.viewed(
+        who, case_id, scope.site_id, route.gateway_path, route.action,
+        reason if decision.break_glass else None,
+    )  # fmt: skip
+    log.info("gateway.case_viewed", case_id=str(case_id), access_id=str(access),
+             role=who.role, break_glass=decision.break_glass)  # fmt: skip
+
+
+def _case_id_of(params: dict[str, Any], scope: Scope) -> UUID | None:
+    found = scope.case_id or params.get("case_id")
+    try:
+        return UUID(str(found)) if found else None
+    except ValueError:
+        return None
