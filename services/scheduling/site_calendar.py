@@ -7,7 +7,7 @@ UTC instant is derived, so 10:00 stays 10:00 across the clock changes.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -51,7 +51,8 @@ class Calendar:
         opens, closes = self.hours[weekday]
         start = local_moment(day, at, self.zone)
         end = (start + timedelta(minutes=minutes)).astimezone(ZoneInfo(self.zone))
-        if start.strftime("%H:%M") != at:  # a wall-clock time skipped by a clock change
+        if start.astimezone(UTC).astimezone(ZoneInfo(self.zone)).strftime("%H:%M") != at:
+            # a wall-clock time the spring clock change skips (01:30 on the last Sunday of March)
             return f"{at} does not exist on {day.isoformat()} in {self.zone}"
         if at < opens or end.date() != day or end.strftime("%H:%M") > closes:
             return f"outside opening hours on {weekday}s ({opens}-{closes})"

@@ -7,12 +7,12 @@ from uuid import UUID
 from fastapi import APIRouter, Depends
 
 from services.scheduling.api import schemas as s
-from services.scheduling.api.deps import Queries, Scheduling, test_clock
+from services.scheduling.api.deps import Queries, Scheduling, clock_from_header
 from services.scheduling.api.views import CourseOut
 from shared.actor import RequestMeta
 
 router = APIRouter(
-    prefix="/cases/{case_id}/course", tags=["courses"], dependencies=[Depends(test_clock)]
+    prefix="/cases/{case_id}/course", tags=["courses"], dependencies=[Depends(clock_from_header)]
 )
 
 

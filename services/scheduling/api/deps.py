@@ -24,7 +24,7 @@ def queries(request: Request) -> SchedulingQueries:
     return request.app.state.queries
 
 
-async def test_clock(
+async def clock_from_header(
     request: Request, x_clock: Annotated[str | None, Header()] = None
 ) -> AsyncIterator[None]:
     if x_clock is None or request.app.state.context.settings.environment != "test":

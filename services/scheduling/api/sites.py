@@ -7,12 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response
 
 from services.scheduling.api import schemas as s
-from services.scheduling.api.deps import Queries, Scheduling, test_clock
+from services.scheduling.api.deps import Queries, Scheduling, clock_from_header
 from services.scheduling.api.views import AppointmentOut, ClosureOut, SiteOut
 from services.scheduling.application import utc_now
 from shared.actor import RequestMeta
 
-router = APIRouter(dependencies=[Depends(test_clock)])
+router = APIRouter(dependencies=[Depends(clock_from_header)])
 Day = Annotated[date, Query(alias="date", description="the local day at the site")]
 
 

@@ -7,6 +7,7 @@ import pytest
 
 from services.scheduling import errors
 from services.scheduling.layout import phase_of
+from services.scheduling.site_calendar import Calendar
 from tests.unit.scheduling.factories import (
     EARLY,
     META,
@@ -136,3 +137,9 @@ def test_a_re_plan_moves_the_sessions_from_a_date_and_keeps_those_held():
     assert sessions[5].day == date(2026, 2, 4) and sessions[5].at == "14:00"
     assert sessions[5].mode == "video" and sessions[5].history[-1]["why"] == "replan"
     assert len(sessions) == 16
+
+
+def test_a_wall_clock_time_the_spring_change_skips_is_refused():
+    always_open = Calendar("north", hours={"sunday": ("00:00", "23:59")})
+    assert "does not exist" in always_open.refusal(date(2027, 3, 28), "01:30")
+    assert always_open.refusal(date(2027, 3, 21), "01:30") is None
