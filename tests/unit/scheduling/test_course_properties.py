@@ -50,3 +50,32 @@ def test_any_plan_and_breaks_keep_the_count_and_never_overlap_or_fall_on_a_closu
     for s in live:
         assert CALENDAR.refusal(s.day, s.at) is None
         assert not any(p.covers(s.day) for p in periods)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    first=WEEKDAY_DATES,
+    sessions=st.integers(2, 16),
+    cancellations=st.lists(st.tuples(st.integers(0, 15), st.sampled_from(["2", "4"])), max_size=6),
+)
+def test_cancellations_rebooked_keep_the_count_and_the_order(first, sessions, cancellations):
+    course = planned_course(first_date=first, sessions=sessions, cal=CALENDAR)
+    now = datetime.combine(first, datetime.min.time(), tzinfo=UTC) - timedelta(days=1)
+    for index, code in cancellations:
+        booked = course.booked_sessions()
+        target = booked[index % len(booked)]
+        course.cancel(
+            session_id=target.session_id,
+            code=code,
+            calendar=CALENDAR,
+            now=now,
+            new_id=uuid4(),
+            meta=META,
+        )
+    live = course.live_sessions()
+    assert [s.number for s in live] == list(range(1, sessions + 1))
+    for earlier, later in itertools.pairwise(live):
+        assert earlier.ends_at <= later.starts_at
+    assert all(CALENDAR.refusal(s.day, s.at) is None for s in live)
+    cancelled = [s for s in course.sessions.values() if s.status == "cancelled"]
+    assert len(cancelled) == len(cancellations)
