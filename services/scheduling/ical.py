@@ -14,6 +14,8 @@ def diary_ics(therapist_id: str, rows: Iterable[Any], stamp: datetime) -> bytes:
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Rapport//scheduling//EN")
     calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", f"Rapport diary of {therapist_id}")
     for row in rows:
         calendar.add_component(_event(row, stamp))
