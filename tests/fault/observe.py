@@ -51,19 +51,23 @@ async def _page(audit: httpx.AsyncClient, after: int) -> list[dict]:
     return response.json()["entries"] if response.status_code == 200 else []
 
 
-async def relay_state(client: httpx.AsyncClient) -> str | None:
-    """The relay's state in the instance's readiness body; None when the instance does not
+async def relay_health(client: httpx.AsyncClient) -> dict:
+    """The relay's part of the instance's readiness body; {} when the instance does not
     answer or names no relay."""
     try:
         body = (await client.get("/health/ready", timeout=2)).json()
     except (httpx.TransportError, ValueError):
-        return None
+        return {}
     components = body.get("components") or {}
     for name, component in components.items():
         state = component.get("state") if isinstance(component, dict) else None
         if "relay" in name or state in RELAY_STATES:
-            return state
-    return None
+            return component
+    return {}
+
+
+async def relay_state(client: httpx.AsyncClient) -> str | None:
+    return (await relay_health(client)).get("state")
 
 
 @dataclass
