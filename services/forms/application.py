@@ -3,6 +3,7 @@ raise and acknowledge risk flags, record the therapist's risk assessment. Every 
 get, mutate, save; a response and the flag it raises are saved together or not at all."""
 
 import hashlib
+import hmac
 import secrets
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
@@ -93,15 +94,19 @@ class FormsApplication:
         return form
 
     async def form_by_link(self, token: str, form_id: UUID | None = None) -> FormInstance:
-        """The form the link opens, or LinkRefused saying why it cannot be used."""
-        found = await self.store.pool.fetchval(
-            "SELECT form_id FROM forms_instance WHERE link_sha256 = $1", link_digest(token)
-        )
-        if found is None:
-            raise LinkRefused(404, f"This link is not known. {ASK_AGAIN}")
-        if form_id is not None and form_id != found:
-            raise LinkRefused(403, "This link belongs to a different form.")
-        form = await self.form(UUID(str(found)))  # asyncpg's UUID type would not transcode
+        """The form the link opens, or LinkRefused saying why it cannot be used. With the
+        form's id (a submission names it), one read: the form, whose link must match."""
+        digest = link_digest(token)
+        form = await self._form_if_its_link(form_id, digest) if form_id else None
+        if form is None:
+            found = await self.store.pool.fetchval(
+                "SELECT form_id FROM forms_instance WHERE link_sha256 = $1", digest
+            )
+            if found is None:
+                raise LinkRefused(404, f"This link is not known. {ASK_AGAIN}")
+            if form_id is not None and form_id != found:
+                raise LinkRefused(403, "This link belongs to a different form.")
+            form = await self.form(UUID(str(found)))  # asyncpg's UUID type would not transcode
         if form.status == COMPLETED:
             raise LinkRefused(410, USED)
         if form.status == CANCELLED:
@@ -109,6 +114,13 @@ class FormsApplication:
         if self.clock() > form.link_expires_at:
             raise LinkRefused(410, f"This link has expired. {ASK_AGAIN}")
         return form
+
+    async def _form_if_its_link(self, form_id: UUID, digest: str) -> FormInstance | None:
+        try:
+            form = await self.form(form_id)
+        except NotFound:
+            return None
+        return form if hmac.compare_digest(form.link_sha256, digest) else None
 
     async def submit_by_link(
         self, token: str, form_id: UUID, given: list[Answered], correlation_id: str
