@@ -86,7 +86,10 @@ class Runtime:
             status = self.supervised[name].health(task.done())
             own = getattr(self.components.get(name), "health", None)
             if callable(own) and status["state"] == "running":
-                status = {**own(), "restarts": status["restarts"]}
+                try:
+                    status = {**own(), "restarts": status["restarts"]}
+                except Exception as error:  # a report that fails must not fail readiness
+                    status = {"ok": False, "state": "unknown", "error": repr(error)}
             report[name] = status
         return report
 

@@ -72,7 +72,9 @@ class Context:
     def store(self) -> EventStore:
         return self.runtime.store
 
-    def consume(self, group: str, topics: Sequence[str], handle: Handler, **options: Any) -> Any:
+    def consume(
+        self, group: str, topics: Sequence[str], handle: Handler, **options: Any
+    ) -> Consumer:
         """A consumer group reading `topics` into `handle`, supervised, in health and metrics."""
         consumer = Consumer(
             group, list(topics), self.settings.kafka_bootstrap, self.pool, handle, **options
