@@ -85,7 +85,7 @@ class Runtime:
         for name, task in self.tasks.items():
             status = self.supervised[name].health(task.done())
             own = getattr(self.components.get(name), "health", None)
-            if callable(own) and status["state"] == "running":
+            if callable(own) and status["state"] != "restarting":  # its words say more
                 try:
                     status = {**own(), "restarts": status["restarts"]}
                 except Exception as error:  # a report that fails must not fail readiness

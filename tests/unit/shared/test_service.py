@@ -206,3 +206,21 @@ async def test_the_health_body_shows_the_relays_backlog_as_of_now(service):
     first = (await client.get("/health/ready")).json()["components"]["relay"]["lag"]
     second = (await client.get("/health/ready")).json()["components"]["relay"]["lag"]
     assert (first, second) == (100, 200)
+
+
+class Stopped:
+    def health(self) -> dict[str, Any]:
+        return {"ok": False, "state": "stopped", "error": "position past the partition's end"}
+
+
+async def test_work_that_ended_is_reported_in_its_own_words(service):
+    client, runtime = service.client, service.runtime
+
+    async def ends() -> None:
+        return None
+
+    runtime.start("consumer", ends, component=Stopped())
+    await runtime.tasks["consumer"]
+    body = (await client.get("/health/ready")).json()
+    assert body["components"]["consumer"]["state"] == "stopped"
+    assert body["degraded"] == ["consumer"] and body["ready"] is True
