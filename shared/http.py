@@ -3,30 +3,21 @@ limit, and health and readiness endpoints."""
 
 import re
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import structlog
-import uvicorn
 from fastapi import FastAPI
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.http_errors import UnexpectedErrors, add_error_handlers, invalid, problem
-from shared.logging import CORRELATION_HEADER, configure_logging, correlation
-from shared.settings import ServiceSettings
+from shared.logging import CORRELATION_HEADER, correlation
 
 log = structlog.get_logger()
 # The readiness body: {"ready": bool, ...}; ready decides 200 or 503 (shared/runtime.py).
 ReadinessCheck = Callable[[], Awaitable[dict[str, Any]]]
-S = TypeVar("S", bound=ServiceSettings)
 CORRELATION_ID = re.compile(rb"[\x21-\x7e]{1,128}")
-
-
-def serve(settings: S, create_app: Callable[[S], FastAPI]) -> None:
-    """Run a service's app as its composition root built it, with structured logs."""
-    configure_logging(settings.log_format, settings.log_level)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None)
 
 
 def add_common_routes(app: FastAPI, ready: ReadinessCheck, max_body_bytes: int) -> None:
