@@ -25,8 +25,7 @@ UNAVAILABLE = "The database is unavailable. Retry in a moment."
 LOGGED = "The error was logged with this response's X-Correlation-ID."
 MAYBE_SAVED = (
     "The database connection was lost while the request ran: it may or may not have been"
-    " saved. Check (read it back) before you retry; a repeated change to the same record is"
-    " refused with 409 if the first one was saved."
+    " saved. Check (read it back) before you retry with the same request."
 )
 
 
