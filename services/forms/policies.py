@@ -7,6 +7,7 @@ Each batch's effects are saved with `conn`, in the consumer's transaction that r
 position, so a redelivered message changes nothing; form ids derive from the session or
 case, so a repeated booking issues no second form either."""
 
+from datetime import date
 from typing import Any
 from uuid import UUID, uuid5
 
@@ -84,7 +85,7 @@ class Reactions:
         attended = await b.conn.fetchval(
             "SELECT count(*) FROM forms_attendance WHERE case_id = $1 AND attended", env.case_id
         )
-        ended_on = env.occurred_at.date()
+        ended_on = date.fromisoformat(env.data["discharged_on"])
         await self._ending(b, env, env.case_id, None, ended_on, attended)
 
     async def _ending(self, b: "Batch", env: Envelope, case_id: UUID, course_id: UUID | None,

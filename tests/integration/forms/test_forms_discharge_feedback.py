@@ -32,6 +32,7 @@ async def test_a_treated_case_discharged_gets_the_peq_and_its_outcome(
         "SELECT finished, ended_on FROM forms_outcome WHERE case_id = $1", course.case_id
     )
     assert outcome["finished"] is False  # one attended session is not a finished course
+    assert outcome["ended_on"] == date.today()
 
 
 async def test_a_case_discharged_before_treatment_gets_no_peq(forms_pool, reactions, forms_app):
