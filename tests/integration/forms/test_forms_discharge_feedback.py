@@ -1,7 +1,7 @@
 """A treated case discharged by intake gets the PEQ and its outcome; a case discharged
 before treatment (declined, say) gets neither."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -13,7 +13,8 @@ from tests.integration.forms.steps import answers, deliver, form_of
 
 
 def discharged(course: Course, ending_code: str):  # type: ignore[no-untyped-def]
-    envelope = course.envelope(CaseDischarged(ending_code=ending_code, discharged_on=date.today()))
+    on = date.today() - timedelta(days=3)  # recorded three days after the fact
+    envelope = course.envelope(CaseDischarged(ending_code=ending_code, discharged_on=on))
     return envelope.model_copy(update={"originator_id": course.case_id})
 
 
@@ -32,7 +33,7 @@ async def test_a_treated_case_discharged_gets_the_peq_and_its_outcome(
         "SELECT finished, ended_on FROM forms_outcome WHERE case_id = $1", course.case_id
     )
     assert outcome["finished"] is False  # one attended session is not a finished course
-    assert outcome["ended_on"] == date.today()
+    assert outcome["ended_on"] == date.today() - timedelta(days=3)
 
 
 async def test_a_case_discharged_before_treatment_gets_no_peq(forms_pool, reactions, forms_app):
