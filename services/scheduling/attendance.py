@@ -21,6 +21,7 @@ from services.scheduling.sessions import (
     CANCELLATION_CODES,
     DID_NOT_ATTEND,
     HELD,
+    USED_CODES,
     Session,
 )
 from services.scheduling.states import COMPLETED
@@ -36,6 +37,21 @@ class Attendance(Rebooking):
         at_risk: list[int] | None
         decisions: list[dict[str, Any]]
         ended: dict[str, Any] | None
+
+    def tally(self) -> dict[str, int]:
+        """What a therapist counts: sessions attended, did-not-attends (used unless
+        discounted), cancellations by whom, and the sessions still to come."""
+        codes = [s.code for s in self.sessions.values() if s.code]  # discounted DNAs too
+        used = [s.code for s in self.sessions.values() if s.status == HELD]
+        return {
+            "attended": sum(code in ATTENDED_CODES for code in codes),
+            "late_not_seen": codes.count("7"),
+            "did_not_attend": codes.count(DID_NOT_ATTEND),
+            "cancelled_by_client": codes.count("2"),
+            "cancelled_by_provider": codes.count("4"),
+            "sessions_used": sum(code in USED_CODES for code in used),
+            "sessions_to_come": len(self.booked_sessions()),
+        }
 
     def record_attendance(self, *, session_id: UUID, code: str, now: datetime, meta: dict) -> None:
         action = "record attendance"

@@ -60,6 +60,7 @@ class CourseOut(BaseModel):
     pattern: dict[str, Any] | None
     sessions: list[SessionOut]  # every session, cancelled ones too, in order of time
     breaks: list[dict[str, Any]]
+    counts: dict[str, int]
     missing_consents: list[str]
     treatment_withdrawn: bool
     at_risk: list[int] | None
@@ -82,6 +83,7 @@ class CourseOut(BaseModel):
             pattern=vars(course.pattern) if course.pattern else None,
             sessions=[SessionOut.of(s) for s in sessions],
             breaks=course.breaks,
+            counts=course.tally(),
             missing_consents=course.missing_consents,
             treatment_withdrawn=course.treatment_withdrawn,
             at_risk=course.at_risk,

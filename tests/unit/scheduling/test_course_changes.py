@@ -222,3 +222,33 @@ def test_a_closure_planned_after_booking_moves_the_session_within_its_week():
     assert moved == 1 and sessions[4].day == date(2026, 2, 3)
     assert sessions[4].history[-1]["why"] == "closure"
     assert sessions[5].day == date(2026, 2, 9) and len(sessions) == 16
+
+
+def test_the_course_counts_attendance_dnas_and_cancellations():
+    course = planned_course()
+    sign_consents(course)
+    first, second, third = (by_number(course)[n] for n in (1, 2, 3))
+    course.record_attendance(session_id=first.session_id, code="5", now=after(first), meta=META)
+    course.record_attendance(session_id=second.session_id, code="3", now=after(second), meta=META)
+    course.rebook(
+        session_id=second.session_id,
+        calendar=calendar(),
+        now=after(second),
+        new_id=uuid4(),
+        meta=META,
+    )
+    course.cancel(
+        session_id=third.session_id,
+        code="4",
+        calendar=calendar(),
+        now=after(first),
+        new_id=uuid4(),
+        meta=META,
+    )
+    counts = course.tally()
+    assert (counts["attended"], counts["did_not_attend"], counts["cancelled_by_provider"]) == (
+        1,
+        1,
+        1,
+    )
+    assert counts["sessions_used"] == 1 and counts["sessions_to_come"] == 15
