@@ -1,6 +1,7 @@
 """Kafka names and set-up shared by relays and consumers."""
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import structlog
@@ -98,9 +99,11 @@ async def ensure_topics(
     topics: list[str],
     partitions: int = PARTITIONS,
     policy: TopicPolicy | None = None,
+    unreachable: Callable[[BaseException], None] | None = None,
 ) -> None:
     """Create the topics that do not exist yet, replicated as the policy says (the process's
-    default if none); retry while the broker is unreachable."""
+    default if none); retry while the broker is unreachable, telling `unreachable` (so a
+    relay or consumer can say so in its health) at each failed try."""
     policy = policy or _default_policy
     policy.check()
     delay = 0.5
@@ -124,6 +127,8 @@ async def ensure_topics(
             return
         except (KafkaError, OSError) as error:
             log.warning("kafka.unreachable", error=repr(error), retry_in=delay)
+            if unreachable:
+                unreachable(error)
             await asyncio.sleep(delay)
             delay = min(delay * 2, 5.0)
         finally:

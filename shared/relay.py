@@ -76,7 +76,7 @@ class OutboxRelay:
         async with self.store.pool.acquire() as conn:
             try:
                 await self._take_lock(conn)
-                await ensure_topics(self.bootstrap, [self.topic])
+                await ensure_topics(self.bootstrap, [self.topic], unreachable=self._unreachable)
                 await conn.add_listener(NOTIFY_CHANNEL, wake)
                 while True:
                     await self._publish_with_fresh_producer()
@@ -177,6 +177,9 @@ class OutboxRelay:
     async def lag(self) -> int:
         """Events stored but not yet acknowledged by the broker."""
         return await self.store.max_notification_id() - await self.position()
+
+    def _unreachable(self, error: BaseException) -> None:
+        self._show("broker_unreachable", error)
 
     def _show(self, state: str, error: BaseException | None = None) -> None:
         self.state, self.error = state, repr(error) if error else ""
