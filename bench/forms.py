@@ -14,6 +14,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from uuid import uuid4
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -26,11 +27,12 @@ from tests.integration.forms.scheduling_events import Course, in_days, publish
 from tests.support.stack import Stack
 
 CLIENTS = 32
+SITE = f"bench-{uuid4().hex[:8]}"  # this run's own: its flags list holds only this run's
 
 
 async def issue_forms(session: aiohttp.ClientSession, count: int) -> list[tuple[str, str]]:
     """Book `count` sessions through scheduling's topic; return (form id, link path) each."""
-    course = Course(site_id="bench-forms")
+    course = Course(site_id=SITE)
     await publish(KAFKA, *(course.booked(n, in_days(1 + n / 1000)) for n in range(1, count + 1)))
     path = f"/cases/{course.case_id}/forms"
     for _ in range(600):
@@ -98,7 +100,7 @@ async def run(count: int) -> None:
                     assert response.status == 201, await response.text()
 
             meter.start()
-            probe = asyncio.create_task(risk_latencies(session, probes, "bench-forms"))
+            probe = asyncio.create_task(risk_latencies(session, probes, SITE))
             rate = await in_parallel(load, submit)
             used = meter.stop()
             latencies = await probe

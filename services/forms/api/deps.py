@@ -1,4 +1,5 @@
-"""What routes depend on: the application (commands) and the queries of this process."""
+"""What routes depend on: the application (commands) and the queries of this process.
+Async, so FastAPI resolves them on the event loop rather than in its thread pool."""
 
 from typing import Annotated
 
@@ -8,11 +9,11 @@ from services.forms.application import FormsApplication
 from services.forms.queries import FormsQueries
 
 
-def application(request: Request) -> FormsApplication:
+async def application(request: Request) -> FormsApplication:
     return request.app.state.forms
 
 
-def queries(request: Request) -> FormsQueries:
+async def queries(request: Request) -> FormsQueries:
     return request.app.state.queries
 
 
