@@ -1,21 +1,42 @@
 """A case driven through the real intake service replays, from the audit ledger alone, to the
 state intake reports; replayed as of an earlier checkpoint, it shows the state back then."""
 
+import re
 from datetime import datetime
 from typing import Any
 
 from tests.e2e.audit_steps import referral_to_first_ipaf, revise_and_discharge, wait_until_in_ledger
 
-SAME = ("version", "status", "episode_status", "episode_history", "site_id", "referral_source",
-        "referral_date", "therapist_id", "allocations", "first_treatment_on", "ending",
-        "assessment")  # fmt: skip
+SAME = (
+    "version",
+    "status",
+    "episode_status",
+    "episode_history",
+    "site_id",
+    "referral_source",
+    "referral_date",
+    "therapist_id",
+    "allocations",
+    "first_treatment_on",
+    "ending",
+    "assessment",
+)
 PICKED = {  # fields of the lists that reach the ledger (texts stay in intake, as digests)
     "outcome": ("suitable", "ending_code", "assessed_on"),
-    "consents": ("consent_id", "document", "template_version", "signed_by", "witnessed_by",
-                 "method", "signed_at", "withdrawn_on", "stops"),
+    "consents": (
+        "consent_id",
+        "document",
+        "template_version",
+        "signed_by",
+        "witnessed_by",
+        "method",
+        "signed_at",
+        "withdrawn_on",
+        "stops",
+    ),
     "ipaf": ("revision", "agreed_on", "recorded_by", "ipaf_sha256"),
     "goodbye_letters": ("revision", "letter_date", "written_by", "letter_sha256"),
-}  # fmt: skip
+}
 
 
 def comparable(case: dict[str, Any]) -> dict[str, Any]:
@@ -72,6 +93,9 @@ async def test_history_as_readable_text_lists_every_event_and_the_state(intake, 
 
     text = (await audit.get(f"/cases/{case_id}/history", params={"format": "text"})).text
 
-    assert f"{version} events, each proven against the checkpoint" in text
+    # Other services may have reacted to the case (forms to its consent): their events count
+    # in its history too, but only intake's are this test's.
+    listed = int(re.search(r"(\d+) events, each proven against the checkpoint", text)[1])
+    assert listed >= version and text.count("intake.") >= version
     assert "intake.ConsentRecorded" in text and "staff-e2e (intake_worker)" in text
     assert "  status: active" in text

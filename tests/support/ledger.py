@@ -1,38 +1,37 @@
 """What a test's own events look like in the audit ledger, read from a checkpoint issued
-when the test began (never the whole ledger from its start): the entries of its cases, how
-reconciliation accounts for its messages, and a whole-ledger bundle that the offline
-verifier proves consistent with that checkpoint."""
+when the test began (never the whole ledger from its start): the entries of its cases, and
+how reconciliation accounts for its messages. Bundles: tests/support/bundles.py."""
 
 import asyncio
-import json
-import subprocess
-import sys
 from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import httpx
 from aiokafka import ConsumerRecord
-
-from tests.support.stack import ROOT
 
 Entry = dict[str, Any]
 
 
 @dataclass
 class LedgerMark:
-    """A checkpoint issued when the test began: its entries come after its tree size."""
+    """A checkpoint issued when the test began: its entries come after its tree size. Only
+    entries from `topic` count: other services may react to the test's cases with events of
+    their own (forms to a consent, say), which are theirs, not the test's."""
 
     url: str
     checkpoint: dict[str, Any]
+    topic: str = "intake.events"
 
     @classmethod
-    async def now(cls, url: str) -> "LedgerMark":
+    async def now(cls, url: str, topic: str = "intake.events") -> "LedgerMark":
         async with httpx.AsyncClient(base_url=url) as audit:
             response = await audit.post("/checkpoints")
         assert response.status_code == 201, response.text
-        return cls(url, response.json())
+        return cls(url, response.json(), topic)
+
+    def _ours(self, page: list[Entry], case_ids: set[str]) -> list[Entry]:
+        return [e for e in page if e["case_id"] in case_ids and e["topic"] == self.topic]
 
     async def entries_of(
         self, case_ids: set[str], per_case: int = 1, seconds: float = 60
@@ -47,7 +46,7 @@ class LedgerMark:
         async with httpx.AsyncClient(base_url=self.url, timeout=30) as audit:
             while True:
                 page = await _page(audit, after)
-                found += [e for e in page if e["case_id"] in case_ids]
+                found += self._ours(page, case_ids)
                 after = page[-1]["leaf_index"] if page else after
                 counts = Counter(e["case_id"] for e in found)
                 if all(counts[c] >= per_case for c in case_ids):
@@ -67,7 +66,7 @@ class LedgerMark:
         after = self.checkpoint["tree_size"] - 1
         async with httpx.AsyncClient(base_url=self.url, timeout=30) as audit:
             while page := await _page(audit, after):
-                found += [e for e in page if e["case_id"] in case_ids]
+                found += self._ours(page, case_ids)
                 after = page[-1]["leaf_index"]
         return found
 
@@ -95,24 +94,6 @@ class LedgerMark:
         ]
         return problems
 
-    def verify_whole_ledger(self, folder: Path) -> dict[str, Any]:
-        """Export the whole ledger with the auditor's CLI, from the mark's checkpoint to one
-        issued now, and verify it offline with the served key: every leaf rebuilds every
-        signed root, and each checkpoint extends the mark's. The bundle's head and the
-        verifier's verdict."""
-        bundle, key = folder / "ledger.json", folder / "ledger.pub"
-        key.write_text(_cli("public-key", "--url", self.url).stdout)
-        since = str(self.checkpoint["id"])
-        exported = _cli(
-            "export", "--ledger", "--since", since, "--url", self.url, "-o", str(bundle)
-        )
-        assert exported.returncode == 0, exported.stderr
-        verified = _cli("verify", str(bundle), "--public-key", str(key))
-        head = json.loads(bundle.read_text())
-        return {"checkpoints": [c["id"] for c in head["checkpoints"]],
-                "entries": len(head["entries"]), "verdict": verified.stdout.strip(),
-                "exit": verified.returncode}  # fmt: skip
-
 
 def once_each(entries: list[Entry]) -> Counter[str]:
     """How often each event id of these entries is in the ledger."""
@@ -126,10 +107,3 @@ async def _page(audit: httpx.AsyncClient, after: int) -> list[Entry]:
         await asyncio.sleep(0.2)
         return []
     return response.json()["entries"] if response.status_code == 200 else []
-
-
-def _cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "services.audit.cli", *args],
-        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
