@@ -12,6 +12,7 @@ from uuid import UUID, uuid4
 
 import asyncpg
 from eventsourcing.domain import Aggregate
+from prometheus_client import Counter
 
 from services.scheduling import errors
 from services.scheduling.bank_holidays import bank_holidays
@@ -23,6 +24,11 @@ from shared.envelope import Meta
 from shared.eventstore import AggregateNotFound, EventStore
 
 Clock = Callable[[], datetime]
+# Refused bookings, by what found the clash: the check before saving, or the database's
+# exclusion constraint when two commands raced past the check.
+CLASHES = Counter(
+    "rapport_scheduling_clashes_total", "Bookings refused as double bookings.", ["found_by"]
+)
 
 
 # Set per request by the API in the test environment only (api/deps.py); else the machine's.
@@ -78,11 +84,13 @@ class Store:
         for course in courses:
             found = await clash_of(conn or self.store.pool, course)
             if found:
+                CLASHES.labels("check").inc()
                 raise errors.Clash(action, found)
         try:
             await self.store.save(*aggregates, conn=conn)
         except asyncpg.ExclusionViolationError:
             # Another command took the time between the check and this save.
+            CLASHES.labels("constraint").inc()
             found = await clash_of(self.store.pool, courses[0]) if courses else None
             raise errors.Clash(action, found or "the time was booked at the same moment") from None
 

@@ -6,10 +6,13 @@ import asyncio
 from datetime import date
 from uuid import uuid4
 
+import asyncpg
 import pytest
 
-from services.scheduling import errors
-from tests.integration.scheduling.conftest import META, open_course
+from services.scheduling import application, errors
+from services.scheduling.application import CLASHES
+from services.scheduling.site_calendar import Calendar
+from tests.integration.scheduling.conftest import META, NOW, open_course
 
 RACERS = 12
 
@@ -86,3 +89,62 @@ async def test_a_refused_plan_stores_nothing_of_its_course(scheduling):
     course = await scheduling.course(second)
     assert course.status == "awaiting_plan" and course.sessions == {}
     assert course.version == 1
+
+
+async def test_the_database_refuses_an_overlap_even_when_the_check_is_bypassed(scheduling):
+    """Two courses planned on one slot, saved at once straight to the store (no check
+    before): the exclusion constraint lets one in and fails the other whole."""
+    therapist, site = f"t-{uuid4().hex[:8]}", f"s-{uuid4().hex[:8]}"
+    courses = [
+        await scheduling.course(await open_course(scheduling, therapist, site)) for _ in range(2)
+    ]
+    for course in courses:
+        course.plan(
+            first_date=date(2026, 1, 15),
+            local_time="15:00",
+            mode="video",
+            room_id=None,
+            sessions=2,
+            calendar=Calendar(site),
+            now=NOW,
+            new_ids=iter([uuid4(), uuid4()]),
+            meta=META.model_copy(update={"case_id": course.case_id}).for_event(),
+        )
+    results = await asyncio.gather(
+        *(scheduling.store.save(c) for c in courses), return_exceptions=True
+    )
+    assert sum(isinstance(r, asyncpg.ExclusionViolationError) for r in results) == 1
+    assert await overlaps_in_table(scheduling.store.pool) == 0
+    states = [(await scheduling.course(c.case_id)).status for c in courses]
+    assert sorted(states) == ["awaiting_plan", "planned"]
+
+
+async def test_commands_that_race_past_the_check_meet_the_constraint_and_a_named_clash(
+    scheduling, monkeypatch
+):
+    """Both checks before saving see a free slot (as when two commands run side by side);
+    the database refuses the second save, and the refusal still names the clash."""
+    calls, real = 0, application.clash_of
+
+    async def racing(pool, course):
+        nonlocal calls
+        calls += 1
+        return None if calls <= 2 else await real(pool, course)
+
+    therapist, site = f"t-{uuid4().hex[:8]}", f"s-{uuid4().hex[:8]}"
+    cases = [await open_course(scheduling, therapist, site) for _ in range(2)]
+    monkeypatch.setattr(application, "clash_of", racing)
+    before = CLASHES.labels("constraint")._value.get()
+    results = await plan_all(
+        scheduling,
+        cases,
+        first_date=date(2026, 1, 16),
+        local_time="12:00",
+        mode="video",
+        room_id=None,
+        sessions=3,
+    )
+    refused = [r for r in results if isinstance(r, Exception)]
+    assert len(refused) == 1 and isinstance(refused[0], errors.Clash)
+    assert f"therapist {therapist} is booked at 2026-01-16T12:00" in str(refused[0])
+    assert CLASHES.labels("constraint")._value.get() == before + 1
