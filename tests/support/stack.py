@@ -100,22 +100,3 @@ class Stack:
     def stop_all(self) -> None:
         for service in list(self.processes):
             self.stop(service)
-
-
-async def wait_for_ledger(
-    audit: httpx.AsyncClient, event_ids: set[str], seconds: float = 60
-) -> dict[str, int]:
-    """Page through the ledger until every event id is there; return how often each is."""
-    counts: dict[str, int] = {}
-    after = -1
-    for _ in range(int(seconds * 10)):
-        page = (await audit.get("/ledger/entries", params={"after": after, "limit": 1000})).json()
-        for entry in page["entries"]:
-            counts[entry["event_id"]] = counts.get(entry["event_id"], 0) + 1
-            after = entry["leaf_index"]
-        if event_ids <= counts.keys():
-            return counts
-        if not page["entries"]:
-            await asyncio.sleep(0.1)
-    missing = event_ids - counts.keys()
-    raise AssertionError(f"{len(missing)} events never reached the ledger: {sorted(missing)[:5]}")
