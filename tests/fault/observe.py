@@ -164,3 +164,18 @@ async def topic_setting(bootstrap: str, topic: str, name: str) -> str | None:
                 if entry[0] == name:
                     return entry[1]
     return None
+
+
+async def degraded_within(url: str, seconds: float) -> list[str]:
+    """The components an instance names as degraded, once it names none (or at the end)."""
+    degraded: list[str] = ["(no answer)"]
+    async with httpx.AsyncClient(base_url=url) as client:
+        for _ in range(int(seconds * 4)):
+            try:
+                degraded = (await client.get("/health/ready")).json().get("degraded", [])
+            except (httpx.TransportError, ValueError):
+                degraded = ["(no answer)"]
+            if not degraded:
+                break
+            await asyncio.sleep(0.25)
+    return degraded

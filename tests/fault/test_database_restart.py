@@ -7,7 +7,7 @@ import httpx
 
 from tests.fault import private
 from tests.fault.load import Load
-from tests.fault.observe import ledger_counts
+from tests.fault.observe import degraded_within, ledger_counts
 from tests.support.stack import Stack
 
 
@@ -46,3 +46,5 @@ async def test_postgres_restarted_mid_load_commands_get_503_then_succeed_and_eve
     assert ready_again, "intake said it was ready soon after the restart"
     counts = await ledger_counts(stack.url("audit"), set(load.acknowledged))
     assert set(counts.values()) == {1}
+    for service in ("intake", "audit"):  # relay, consumers, checkpointer: back by themselves
+        assert await degraded_within(stack.url(service), 30) == [], f"{service} recovered"

@@ -54,7 +54,7 @@ async def test_one_intake_and_one_audit_killed_among_two_each_every_acknowledged
         stack.start("audit")
         await stack.wait_ready(intakes[publisher])
         await stack.wait_ready("audit")
-        await load.wait_acknowledged(len(load.acknowledged) + 40, url=publisher)
+        await load.wait_acknowledged(len(load.acknowledged) + 20, url=publisher)
     finally:
         await load.stop()
         await watch.stop()
