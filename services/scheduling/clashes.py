@@ -10,7 +10,7 @@ from typing import Any
 
 import asyncpg
 
-from services.scheduling import readmodel
+from services.scheduling import diary
 from services.scheduling.domain import Course
 
 
@@ -19,12 +19,12 @@ async def clash_of(pool: asyncpg.Pool | asyncpg.Connection, course: Course) -> s
     sessions = [s for s in course.live_sessions() if not s.to_rebook]
     for therapist in sorted({s.therapist_id for s in sessions}):
         ranges = [(s.starts_at, s.ends_at) for s in sessions if s.therapist_id == therapist]
-        found = await readmodel.clashes(pool, therapist, None, ranges, course.id)
+        found = await diary.clashes(pool, therapist, None, ranges, course.id)
         if found:
             return describe(found[0], room=False)
     for room in sorted({s.room_id for s in sessions if s.room_id}):
         ranges = [(s.starts_at, s.ends_at) for s in sessions if s.room_id == room]
-        found = await readmodel.clashes(pool, None, (course.site_id, room), ranges, course.id)
+        found = await diary.clashes(pool, None, (course.site_id, room), ranges, course.id)
         if found:
             return describe(found[0], room=True)
     return None

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID, uuid4
 
-from services.scheduling import errors, readmodel
+from services.scheduling import diary, errors
 from services.scheduling.application import Clock, Store, meta_of, new_ids, utc_now
 from services.scheduling.domain import Course
 from services.scheduling.sessions import CANCELLATION_CODES
@@ -136,7 +136,7 @@ class SchedulingApplication(Store):
         outcome = ClosureOutcome(site)
         now = self.clock()
         calendar = site.calendar(await self.calendar_closures(now))
-        for case_id in await readmodel.cases_booked(
+        for case_id in await diary.cases_booked(
             self.store.pool, site_id, calendar, closure["starts_on"], closure["ends_on"]
         ):
             course = await self.course(case_id)

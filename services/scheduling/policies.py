@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import asyncpg
 import structlog
 
-from services.scheduling import errors, readmodel
+from services.scheduling import diary, errors, readmodel
 from services.scheduling.application import Clock, Store, utc_now
 from services.scheduling.domain import Course
 from services.scheduling.site_calendar import DEFAULT_ZONE
@@ -116,7 +116,7 @@ class IntakePolicies(Store):
             return
         now, therapist = self.clock(), e.data["therapist_id"]
         coming = [s for s in course.booked_sessions() if s.starts_at >= now]
-        taken = await readmodel.clashes(
+        taken = await diary.clashes(
             conn, therapist, None, [(s.starts_at, s.ends_at) for s in coming], course.id
         )
         clashing = {s.session_id for s in coming for r in taken if _overlaps(s, r)}

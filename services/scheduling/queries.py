@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 
-from services.scheduling import errors, readmodel
+from services.scheduling import diary, errors
 from services.scheduling.application import Store
 from services.scheduling.domain import Course
 from services.scheduling.ical import diary_ics
@@ -37,7 +37,7 @@ class SchedulingQueries(Store):
             _local_day(monday, DEFAULT_ZONE),
             _local_day(monday + timedelta(7), DEFAULT_ZONE),
         )
-        return await readmodel.between(self.pool, start, end, therapist_id=therapist_id)
+        return await diary.between(self.pool, start, end, therapist_id=therapist_id)
 
     async def site_day(self, site_id: str, day: date, room_id: str | None = None) -> list[Any]:
         site = await self.site(site_id)
@@ -46,11 +46,11 @@ class SchedulingQueries(Store):
             raise errors.NotFound(f"no room {room_id} at site {site_id}")
         start, end = _local_day(day, zone), _local_day(day + timedelta(1), zone)
         where = {"site_id": site_id, **({"room_id": room_id} if room_id else {})}
-        return await readmodel.between(self.pool, start, end, **where)
+        return await diary.between(self.pool, start, end, **where)
 
     async def therapist_ics(self, therapist_id: str, now: datetime) -> bytes:
         start, end = now - timedelta(ICS_PAST_DAYS), now + timedelta(ICS_FUTURE_DAYS)
-        rows = await readmodel.between(self.pool, start, end, therapist_id=therapist_id)
+        rows = await diary.between(self.pool, start, end, therapist_id=therapist_id)
         return diary_ics(therapist_id, rows, now.astimezone(UTC))
 
 
