@@ -19,6 +19,11 @@ GATEWAY_ANSWERS = {
     "429": {"description": "Too many requests with this token (Retry-After)", **PROBLEM},
     "503": {"description": "The service behind cannot be reached (Retry-After)", **PROBLEM},
 }
+ABOUT = """The one door of Rapport's staff apps. Sign in with the charity's identity provider
+and send its access token as `Authorization: Bearer <token>`. Each operation names the
+permission of the policy table it needs; a refusal is 403 naming it. Reading a case outside
+your scope needs `X-Break-Glass-Reason` and is recorded. Every read of a case is recorded
+in the audit ledger. Errors are RFC 9457 problem details."""
 REASON = {"name": "X-Break-Glass-Reason", "in": "header", "required": False,
           "description": "Read a case outside your scope: why (10-500 characters, recorded)",
           "schema": {"type": "string", "minLength": 10, "maxLength": 500}}  # fmt: skip
@@ -26,7 +31,7 @@ REASON = {"name": "X-Break-Glass-Reason", "in": "header", "required": False,
 
 async def describe(app: FastAPI, upstream: Upstream) -> dict[str, Any]:
     doc = get_openapi(title="Rapport gateway", version="1", routes=app.routes,
-                      description=__doc__)  # fmt: skip
+                      description=ABOUT)  # fmt: skip
     components = doc.setdefault("components", {})
     bearer = {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
     components["securitySchemes"] = {"bearer": bearer}
