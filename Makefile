@@ -48,3 +48,6 @@ schemas: venv
 # Rewrite docker-compose.yml's services and deploy/postgres-init.sql from shared/registry.py.
 generated:
 	python3 deploy/generate.py
+
+# An access token of a demo user (development realm), for curl: make token ROLE=therapist SITE=north
+token: ; @$(PY) -m services.gateway.devtoken $(ROLE) $(SITE)
