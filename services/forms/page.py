@@ -18,6 +18,12 @@ HELP = (
     "call 999 or go to A&amp;E. You can call Samaritans any time on 116 123."
 )
 
+BEFORE_SESSION = ("Before your session", "Please answer each question. It takes about five "
+                  "minutes. Your answers go to your therapist.")  # fmt: skip
+FEEDBACK = ("Your feedback", "Thank you for coming to therapy with us. Please tell us how it "
+            "was. Your answers are counted together with everyone else's to improve the "
+            "service.")  # fmt: skip
+
 
 def _page(title: str, body: str) -> str:
     return (
@@ -33,8 +39,8 @@ def form_page(
 ) -> str:
     """`given`: the answers sent before (kept when the page comes back with an error);
     `error`: (field name, message) of the item to fix."""
-    parts = ['<h1>Before your session</h1><p>Please answer each question. It takes about '
-             'five minutes. Your answers go to your therapist.</p>']  # fmt: skip
+    title, intro = FEEDBACK if any(r.startswith("peq|") for r in refs) else BEFORE_SESSION
+    parts = [f"<h1>{title}</h1><p>{intro}</p>"]
     if error:
         parts.append(f'<p class="error" role="alert">Please check: {escape(error[1])}</p>')
     parts.append(f'<form method="post" action="/f/{escape(token)}">')
@@ -46,7 +52,7 @@ def form_page(
             parts.append(_questionnaire(q, given, error))
     parts.append(f'<p class="help">{HELP}</p><button type="submit">Send my answers</button>')
     parts.append("</form>")
-    return _page("Before your session", "".join(parts))
+    return _page(title, "".join(parts))
 
 
 def _questionnaire(q: Questionnaire, given: dict[str, str], error: tuple[str, str] | None) -> str:

@@ -34,3 +34,8 @@ def test_what_the_client_sent_is_escaped() -> None:
 def test_every_page_says_where_to_get_help_now() -> None:
     for page in (thank_you_page(), refused_page("expired"), form_page("t", "f", REFS, {}, None)):
         assert "999" in page and "116 123" in page
+
+
+def test_the_feedback_page_says_what_it_is_for() -> None:
+    page = form_page("tok", "form-1", ["peq|1"], {}, None)
+    assert "<title>Your feedback</title>" in page and "Before your session" not in page
