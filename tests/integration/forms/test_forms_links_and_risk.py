@@ -1,6 +1,7 @@
 """A client's link works once, until it expires, and only for its own form; a risk-positive
 response raises a flag that stays open until a clinician acknowledges it."""
 
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -132,3 +133,19 @@ async def test_the_link_of_a_cancelled_session_says_so(forms_pool, reactions, fo
     with pytest.raises(LinkRefused, match="cancelled") as caught:
         await forms_app.submit_by_link(form.link_token, form.id, answers(), "c")
     assert caught.value.status == 410
+
+
+async def test_one_link_sent_twice_at_once_stores_one_response_and_one_flag(
+    forms_pool, reactions, forms_app, forms_store, forms_queries
+) -> None:
+    course, form = await issued(forms_pool, reactions, forms_app)
+    results = await asyncio.gather(
+        *(forms_app.submit_by_link(form.link_token, form.id, answers(item9=2), "c")
+          for _ in range(2)),
+        return_exceptions=True,
+    )  # fmt: skip
+    refused = [r for r in results if isinstance(r, LinkRefused)]
+    assert len(refused) == 1 and refused[0].status == 410
+    kinds = [type(e).__name__ for e in await forms_store.events(form.id)]
+    assert kinds == ["FormIssued", "ResponseSubmitted"]
+    assert len(await forms_queries.open_flags(course.site_id)) == 1
