@@ -50,7 +50,7 @@ class Consumer:
         self.batch_size, self.max_backoff = batch_size, max_backoff
         self.processed = self.dead_letters = 0
         self.state, self.error, self.retry_in = "consuming", "", 0.0
-        self.dead_letter_producer: AIOKafkaProducer  # made by run()
+        self.dead_letter_producer: AIOKafkaProducer | None = None  # made at the first letter
         metrics.show_consumer_state(name, self.state)
         metrics.CONSUMER_DEAD_LETTERS.labels(name)  # shown as 0 before the first
         metrics.CONSUMER_RETRIES.labels(name)
@@ -73,13 +73,11 @@ class Consumer:
         async with self.pool.acquire() as conn:
             await ensure_processed_schema(conn)
         # Made afresh on every run: a supervisor may restart this after a failure.
-        self.dead_letter_producer = reliable_producer(self.bootstrap)
         consumer = AIOKafkaConsumer(
             bootstrap_servers=self.bootstrap, group_id=self.name, enable_auto_commit=False,
             auto_offset_reset="earliest", max_poll_records=self.batch_size,
         )  # fmt: skip
         try:
-            await self.dead_letter_producer.start()
             await consumer.start()
             consumer.subscribe(self.topics, listener=StartWhereTracked(self, consumer))
             while self.state != "stopped":
@@ -93,7 +91,7 @@ class Consumer:
             raise
         finally:
             await consumer.stop()
-            await self.dead_letter_producer.stop()
+            await self._drop_dead_letter_producer()
         await asyncio.Event().wait()  # stopped: so it stays until a person restarts it
 
     async def _process(self, tp: TopicPartition, records: list[ConsumerRecord]) -> None:
@@ -165,15 +163,24 @@ class Consumer:
         delay = FIRST_BACKOFF
         while True:
             try:
+                if self.dead_letter_producer is None:
+                    self.dead_letter_producer = reliable_producer(self.bootstrap)
+                    await self.dead_letter_producer.start()
                 await dead_letters.send(self.dead_letter_producer, record, self.name, error)
                 break
             except KafkaError as failure:  # the broker's fault, not the message's
+                await self._drop_dead_letter_producer()  # it can stay stuck: aiokafka #1017
                 delay = await self.back_off(failure, delay)
         self.dead_letters += 1
         metrics.CONSUMER_DEAD_LETTERS.labels(self.name).inc()
         log.error("consumer.dead_lettered", consumer=self.name, topic=record.topic,
                   partition=record.partition, offset=record.offset,
                   error=describe(error))  # fmt: skip
+
+    async def _drop_dead_letter_producer(self) -> None:
+        producer, self.dead_letter_producer = self.dead_letter_producer, None
+        if producer is not None:
+            await producer.stop()
 
     def set_state(self, state: str, error: BaseException | str = "", retry_in: float = 0) -> None:
         if self.state == "stopped" or state == self.state == "consuming":
