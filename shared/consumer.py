@@ -67,9 +67,8 @@ class Consumer:
                 "dead_letters": self.dead_letters}  # fmt: skip
 
     async def run(self) -> None:
-        await ensure_topics(
-            self.bootstrap, self.topics + [dead_letter_topic(t) for t in self.topics]
-        )
+        topics = self.topics + [dead_letter_topic(t) for t in self.topics]
+        await ensure_topics(self.bootstrap, topics, unreachable=self._broker_unreachable)
         async with self.pool.acquire() as conn:
             await ensure_processed_schema(conn)
         # Made afresh on every run: a supervisor may restart this after a failure.
@@ -176,6 +175,9 @@ class Consumer:
         log.error("consumer.dead_lettered", consumer=self.name, topic=record.topic,
                   partition=record.partition, offset=record.offset,
                   error=describe(error))  # fmt: skip
+
+    def _broker_unreachable(self, error: BaseException) -> None:
+        self.set_state("retrying", error)  # until its partitions are assigned
 
     async def _drop_dead_letter_producer(self) -> None:
         producer, self.dead_letter_producer = self.dead_letter_producer, None

@@ -3,6 +3,7 @@ its contract, it breaks a constraint); a fault of the database or of the code is
 backoff until it passes, and the consumer says it is retrying."""
 
 import asyncio
+import socket
 
 import asyncpg
 import pytest
@@ -153,3 +154,25 @@ async def test_messages_that_are_provably_bad_go_to_the_dead_letters_and_the_res
     assert all(dict(r.headers)["dlq.consumer"] == name.encode() for r in letters)
     assert consumer.health()["state"] == "consuming"
     assert REGISTRY.get_sample_value("rapport_consumer_dead_letters_total", {"consumer": name}) == 3
+
+
+async def test_a_consumer_that_cannot_reach_the_broker_says_it_is_retrying(
+    isolated_pool: asyncpg.Pool,
+):
+    with socket.socket() as probe:  # a port where no broker listens
+        probe.bind(("127.0.0.1", 0))
+        nowhere = f"127.0.0.1:{probe.getsockname()[1]}"
+    consumer = Consumer(
+        unique_topic("group"), [unique_topic()], nowhere, isolated_pool, insert_effects
+    )
+    task = asyncio.create_task(consumer.run())
+    try:
+        async with asyncio.timeout(20):
+            while True:  # polled: the consumer shows its state, it sends no event
+                if consumer.health()["state"] == "retrying":
+                    break
+                await asyncio.sleep(0.1)
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    assert not consumer.health()["ok"] and consumer.health()["error"]
