@@ -38,8 +38,13 @@ async def views_in_replay(
     gateway: httpx.AsyncClient, case_id: str, want: int
 ) -> list[dict[str, Any]]:
     auditor = await bearer("auditor.north")
+    views: list[dict[str, Any]] = []
     for _ in range(120):
-        history = await ok(await gateway.get(f"/audit/cases/{case_id}/history", headers=auditor))
+        answer = await gateway.get(f"/audit/cases/{case_id}/history", headers=auditor)
+        if answer.status_code == 404:  # none of the case's events is in the ledger yet
+            await asyncio.sleep(0.5)
+            continue
+        history = await ok(answer)
         views = [v for v in history["state"].get("views", []) if v["role"] != "auditor"]
         if len(views) >= want:
             return views
