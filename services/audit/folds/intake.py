@@ -123,10 +123,15 @@ def _goodbye_letter(state: State, event: Envelope) -> None:
 
 @case_fold("intake.DataSubjectRequestReceived", "intake.DataSubjectRequestDecided")
 def _data_request(state: State, event: Envelope) -> None:
+    """A request is its own aggregate: its decision is matched to it by the request's id
+    (the event's originator), never to the latest request."""
     requests = state.setdefault("data_requests", [])
-    if event["type"].endswith("Received") or not requests:
-        requests.append({"kind": event["data"].get("kind"), "decision": None})
-    requests[-1].update(event["data"])
+    request_id = event["originator_id"]
+    request = next((r for r in requests if r["request_id"] == request_id), None)
+    if request is None:
+        request = {"request_id": request_id, "kind": None, "decision": None}
+        requests.append(request)
+    request.update(event["data"])
 
 
 @case_fold("intake.EnquiryReceived", "intake.EnquiryConverted", "intake.EnquiryClosed")
