@@ -164,6 +164,39 @@ async def test_concurrent_plans_over_http_book_one_slot_and_refuse_the_rest_nami
     assert len(week.json()) == 1
 
 
+async def test_two_did_not_attends_put_the_course_at_risk_until_the_therapist_decides(
+    intake, scheduling
+):
+    site_id, therapist = await site_with_room(scheduling), f"t-{uuid4().hex[:8]}"
+    case_id = await allocated_case(intake, site_id, therapist)
+    await course_when(scheduling, case_id)
+    path = f"/cases/{case_id}/course"
+    plan = {"first_date": next_monday(4).isoformat(), "local_time": "14:00", "mode": "video"}
+    course = (await scheduling.post(f"{path}/plan", json=plan)).json()
+    for number in (1, 2):
+        session = live(course, number)
+        answer = await scheduling.post(
+            f"{path}/sessions/{session['session_id']}/attendance",
+            json={"attendance_code": "3"},
+            headers=at(session["starts_at"], 20),
+        )
+        assert answer.status_code == 200, answer.text
+        course = answer.json()
+    assert course["at_risk"] == [1, 2] and course["counts"]["did_not_attend"] == 2
+    second = live(course, 2)
+    rebooked = await scheduling.post(
+        f"{path}/sessions/{second['session_id']}/rebooking",
+        json={},
+        headers=at(second["starts_at"], 60),
+    )
+    assert rebooked.status_code == 200, rebooked.text
+    assert live(rebooked.json(), 2)["status"] == "booked"  # the DNA does not use session 2
+    decided = await scheduling.post(f"{path}/decision", json={"decision": "continue"})
+    assert decided.status_code == 200 and decided.json()["at_risk"] is None
+    again = await scheduling.post(f"{path}/decision", json={"decision": "continue"})
+    assert again.status_code == 409
+
+
 async def _intake_case_when(intake, case_id, holds, seconds: float = 60) -> dict:
     for _ in range(int(seconds * 10)):
         case = (await intake.get(f"/cases/{case_id}")).json()
