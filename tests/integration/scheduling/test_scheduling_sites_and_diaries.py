@@ -140,3 +140,28 @@ async def test_a_reallocation_moves_the_sessions_and_lists_the_clashes(schedulin
     await scheduling.rebook_session(case_id, by_number[3].session_id, pick=new_time, meta=META)
     assert not (await scheduling.course(case_id)).session(by_number[3].session_id).to_rebook
     assert course_id_of(case_id) == course.id
+
+
+async def test_a_re_plan_onto_a_taken_time_is_refused_whole(scheduling):
+    site, therapist = await a_site(scheduling), f"t-{uuid4().hex[:8]}"
+    mine, other = (
+        await open_course(scheduling, therapist, site),
+        await open_course(scheduling, therapist, site),
+    )
+    plan = dict(mode="video", room_id=None, meta=META)
+    await scheduling.plan_course(
+        mine, first_date=date(2026, 1, 12), local_time="10:00", sessions=8, **plan
+    )
+    await scheduling.plan_course(
+        other, first_date=date(2026, 1, 14), local_time="14:00", sessions=8, **plan
+    )
+    before = await scheduling.course(mine)
+    with pytest.raises(errors.Clash, match=f"therapist {therapist} is booked at 2026-02-04T14:00"):
+        await scheduling.replan_course(
+            mine, from_date=date(2026, 2, 1), weekday="wednesday", local_time="14:00", **plan
+        )
+    after = await scheduling.course(mine)
+    assert after.version == before.version
+    assert [s.local_start for s in after.live_sessions()] == [
+        s.local_start for s in before.live_sessions()
+    ]
