@@ -10,10 +10,11 @@ from services.gateway import readmodel
 from services.gateway.policy import Scope
 from services.gateway.proxy import handler_for
 from services.gateway.routes import ROUTES, Route, check
+from services.gateway.views import CASE_OVERVIEW, case_overview
 from shared.identity import Identity
 
 BREAK_GLASS = Route("GET", "gateway", "/sites/{site_id}/break-glass", "access.read", "site")
-LOCAL_ROUTES = [BREAK_GLASS]
+LOCAL_ROUTES = [BREAK_GLASS, CASE_OVERVIEW]
 router = APIRouter()
 check(ROUTES + LOCAL_ROUTES)
 
@@ -43,3 +44,13 @@ async def break_glass_reads(request: Request, site_id: str,
 
 def all_routes(app: FastAPI) -> list[Route]:
     return ROUTES + LOCAL_ROUTES
+
+
+_handle_overview = handler_for(CASE_OVERVIEW, case_overview)
+
+
+@router.get(CASE_OVERVIEW.gateway_path, tags=["gateway"], responses={403: {}, 401: {}})
+async def overview_of_a_case(request: Request, case_id: str) -> Any:
+    """A case with its course, forms and risk assessments from intake, scheduling and forms;
+    a part the caller may not see is named in `withheld` (permission `case.read`)."""
+    return await _handle_overview(request)

@@ -56,18 +56,19 @@ def handler_for(route: Route, local: Local | None = None) -> Handler:
             who = Identity(principal.subject, decision.role or "", principal.roles,
                            principal.sites, cid, decision.break_glass)  # fmt: skip
             if local is not None:
-                return await local(request, who, scope)
-            answer = await state.upstream.send(
-                route.service, route.method, _upstream_path(route, request), who,
-                request.url.query.encode(), body, dict(request.headers),
-            )  # fmt: skip
+                response = await local(request, who, scope)
+            else:
+                response = passed_through(await state.upstream.send(
+                    route.service, route.method, _upstream_path(route, request), who,
+                    request.url.query.encode(), body, dict(request.headers),
+                ))  # fmt: skip
         except LookupFailed as failed:
             return passed_through(failed.answer)
         except Unavailable as error:
             return unavailable(error)
-        if route.shows_a_case and answer.status_code < 300:
+        if route.shows_a_case and response.status_code < 300:
             await _record(request, route, who, scope, decision, reason)
-        return passed_through(answer)
+        return response
 
     handle.__name__ = f"{route.method.lower()}_{route.gateway_path}"
     return handle
