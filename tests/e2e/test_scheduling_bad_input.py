@@ -99,10 +99,11 @@ async def test_a_plan_for_an_unknown_case_is_a_404(scheduling):
 
 async def test_a_plan_for_a_discharged_case_is_a_409(intake, scheduling, course):
     case_id = course["case_id"]
-    await intake.post(
+    discharged = await intake.post(
         f"/cases/{case_id}/discharge",
         json={"ending_code": "14", "discharged_on": next_monday(-1).isoformat()},
     )
+    assert discharged.status_code == 200, discharged.text
     closed = await course_when(scheduling, case_id, lambda c: c["status"] == "closed")
     await refused(scheduling, closed, "/plan", plan(), 409, None)
 
