@@ -11,7 +11,12 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from services.intake import errors
-from services.intake.codes import ASSESSMENT_APPOINTMENT, NOT_TAKEN_ON_ENDINGS, sha256_hex
+from services.intake.codes import (
+    ASSESSMENT_APPOINTMENT,
+    NOT_TAKEN_ON_ENDINGS,
+    sha256_hex,
+    site_date,
+)
 from services.intake.stages import ASSESSMENT_BOOKED, REFERRED, WAITING, not_before, require
 
 
@@ -34,6 +39,8 @@ class Assessment(Aggregate):
     ) -> None:
         """Book (or re-book) the assessment appointment, type 01."""
         require(self.status, self.state, "book an assessment", (REFERRED, ASSESSMENT_BOOKED))
+        not_before("scheduled_for", site_date(scheduled_for), self.referral_date,
+                   "assessment_after_referral", "the referral date")  # fmt: skip
         self._assessment_booked(
             appointment_id=appointment_id,
             appointment_type=ASSESSMENT_APPOINTMENT,
@@ -64,7 +71,8 @@ class Assessment(Aggregate):
             raise errors.InvalidInput("ending_code", "give one if and only if not suitable")
         if ending_code is not None and ending_code not in NOT_TAKEN_ON_ENDINGS:
             raise errors.InvalidInput("ending_code", "not an ending code of an assessment")
-        not_before("assessed_on", assessed_on, self.referral_date)
+        not_before("assessed_on", assessed_on, self.referral_date, "outcome_after_referral",
+                   "the referral date")  # fmt: skip
         self._assessment_outcome_recorded(
             suitable=suitable,
             ending_code=ending_code,

@@ -11,7 +11,7 @@ from eventsourcing.domain import Aggregate, event
 
 from services.intake import errors
 from services.intake.codes import IPAF_PARTS, digest_of_parts, sha256_hex
-from services.intake.stages import ACTIVE, require
+from services.intake.stages import ACTIVE, not_before, require
 
 
 class ClinicalRecord(Aggregate):
@@ -22,12 +22,15 @@ class ClinicalRecord(Aggregate):
         def state(self) -> str: ...  # a property of Case
 
         first_treatment_on: date | None
+        allocations: list[dict[str, Any]]
         ipaf: list[dict[str, Any]]
         letters: list[dict[str, Any]]
 
     def record_ipaf(self, *, parts: dict[str, str], agreed_on: date, meta: dict) -> int:
         """Agree (or revise) the IPAF's four parts; returns the revision number."""
         require(self.status, self.state, "record the IPAF", (ACTIVE,))
+        not_before("agreed_on", agreed_on, self.allocations[0]["on"], "ipaf_after_allocation",
+                   "the allocation")  # fmt: skip
         if set(parts) != set(IPAF_PARTS):
             raise errors.InvalidInput("parts", f"needs exactly {', '.join(IPAF_PARTS)}")
         revision = len(self.ipaf) + 1
@@ -69,6 +72,8 @@ class ClinicalRecord(Aggregate):
         require(self.status, self.state, action, (ACTIVE,))
         if self.first_treatment_on is None:
             raise errors.TreatmentNotStarted(action, self.state, why="no treatment session yet")
+        not_before("letter_date", letter_date, self.first_treatment_on,
+                   "letter_after_first_treatment", "the first treatment session")  # fmt: skip
         revision = len(self.letters) + 1
         self._goodbye_letter_written(
             revision=revision,

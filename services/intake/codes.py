@@ -6,6 +6,16 @@ test keeps the two equal.
 
 import hashlib
 import json
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+# Dates are the sites' dates: an instant (a consent's signature) falls on its London date.
+SITE_ZONE = ZoneInfo("Europe/London")
+
+
+def site_date(moment: datetime) -> date:
+    return moment.astimezone(SITE_ZONE).date()
+
 
 REFERRAL_SOURCES = ("self", "gp", "other_professional", "other")
 
@@ -63,6 +73,8 @@ def is_valid_nhs_number(value: str) -> bool:
     """Ten digits whose last is the modulus-11 check digit of the first nine."""
     digits = value.replace(" ", "")
     if len(digits) != 10 or not digits.isascii() or not digits.isdigit():
+        return False
+    if len(set(digits)) == 1:  # 0000000000 and the like pass the check but are never issued
         return False
     total = sum(
         int(digit) * weight for digit, weight in zip(digits[:9], range(10, 1, -1), strict=True)

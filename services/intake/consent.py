@@ -8,14 +8,19 @@ kept by DocumentTemplate in templates.py); a withdrawal states what it stops.
 
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
 from services.intake import errors
-from services.intake.codes import REQUIRED_FOR_TREATMENT, WITHDRAWAL_STOPS, sha256_hex
-from services.intake.stages import ACTIVE, require
+from services.intake.codes import (
+    REQUIRED_FOR_TREATMENT,
+    WITHDRAWAL_STOPS,
+    sha256_hex,
+    site_date,
+)
+from services.intake.stages import ACTIVE, not_before, require
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,7 @@ class Consents(Aggregate):
         def state(self) -> str: ...  # a property of Case
 
         consents: dict[UUID, Consent]
+        allocations: list[dict[str, Any]]
 
     @property
     def missing_consents(self) -> list[str]:
@@ -63,6 +69,8 @@ class Consents(Aggregate):
 
     def record_consent(self, *, consent_id: UUID, signed: SignedConsent, meta: dict) -> None:
         require(self.status, self.state, "record a consent", (ACTIVE,))
+        not_before("signed_at", site_date(signed.signed_at), self.allocations[0]["on"],
+                   "consent_after_allocation", "the allocation")  # fmt: skip
         if (signed.signed_by == "representative") != bool(signed.signatory_name):
             raise errors.InvalidInput("signatory_name", "give it if a representative signed")
         self._consent_recorded(consent_id=consent_id, **asdict(signed), meta=meta)
@@ -103,8 +111,8 @@ class Consents(Aggregate):
         if consent.withdrawn_on is not None:
             state = f"withdrawn on {consent.withdrawn_on.isoformat()}"
             raise errors.ConsentAlreadyWithdrawn("withdraw the consent", state, subject="consent")
-        if withdrawn_on < consent.signed_at.date():
-            raise errors.InvalidInput("withdrawn_on", "must not be before the consent was signed")
+        not_before("withdrawn_on", withdrawn_on, site_date(consent.signed_at),
+                   "withdrawal_after_signature", "the signature")  # fmt: skip
         stops = list(WITHDRAWAL_STOPS[consent.document])
         self._consent_withdrawn(
             consent_id=consent_id,

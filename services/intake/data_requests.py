@@ -43,7 +43,9 @@ class DataSubjectRequest(Aggregate):
             raise errors.InvalidInput(
                 "decision", "erasure of a care record is refused under UK GDPR Art. 17(3)"
             )
-        not_before("decided_on", decided_on, self.received_on)
+        not_before(
+            "decided_on", decided_on, self.received_on, "decision_after_request", "the request"
+        )
         self._decided(
             decision=decision,
             legal_basis=ERASURE_EXEMPTION if self.kind == "erasure" else None,

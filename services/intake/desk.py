@@ -9,6 +9,7 @@ from services.intake.commands import ClientDetails, Commands
 from services.intake.data_requests import DataSubjectRequest
 from services.intake.domain import Case
 from services.intake.enquiry import Enquiry
+from services.intake.stages import not_before
 from shared.envelope import Meta
 from shared.eventstore import AggregateNotFound
 
@@ -72,6 +73,8 @@ class DeskCommands(Commands):
         self, case_id: UUID, *, kind: str, received_on: date, meta: Meta
     ) -> DataSubjectRequest:
         case = await self._get(Case, case_id)
+        not_before("received_on", received_on, case.referral_date, "request_after_referral",
+                   "the referral date")  # fmt: skip
         request = DataSubjectRequest(
             id=uuid4(),
             case_id=case.id,

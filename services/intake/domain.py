@@ -19,7 +19,7 @@ from eventsourcing.domain import Aggregate, event
 from services.intake import errors
 from services.intake.assessment import Assessment
 from services.intake.clinical import ClinicalRecord
-from services.intake.codes import ENDING_CODES, ending_refusal, sha256_hex
+from services.intake.codes import ENDING_CODES, ending_refusal, sha256_hex, site_date
 from services.intake.consent import Consents
 from services.intake.stages import (
     ACTIVE,
@@ -75,6 +75,17 @@ class Case(Assessment, WaitingClock, Consents, ClinicalRecord):
         return "onhold" if self.open_pause else EPISODE_OF[self.status]
 
     @property
+    def last_recorded_on(self) -> date:
+        """The latest date the case records: nothing that ends it may come before."""
+        dates = [self.referral_date, *(a["on"] for a in self.allocations)]
+        dates += [d for p in self.pauses for d in (p.start, p.end) if d is not None]
+        dates += [r["agreed_on"] for r in self.ipaf] + [r["letter_date"] for r in self.letters]
+        dates += [site_date(c.signed_at) for c in self.consents.values()]
+        if self.outcome:
+            dates.append(self.outcome["assessed_on"])
+        return max(d for d in (*dates, self.first_treatment_on) if d is not None)
+
+    @property
     def state(self) -> str:
         """The stage in words, for the messages of refused commands."""
         if self.open_pause:
@@ -85,7 +96,9 @@ class Case(Assessment, WaitingClock, Consents, ClinicalRecord):
         """A waiting client gets a therapist: the case becomes active."""
         require(self.status, self.state, "allocate a therapist", (WAITING,))
         assert self.outcome is not None
-        not_before("allocated_on", allocated_on, self.outcome["assessed_on"])
+        assessed_on = self.outcome["assessed_on"]
+        not_before("allocated_on", allocated_on, assessed_on, "allocation_after_assessment",
+                   "the assessment outcome")  # fmt: skip
         self._therapist_allocated(therapist_id=therapist_id, allocated_on=allocated_on, meta=meta)
 
     @event("TherapistAllocated")
@@ -102,7 +115,8 @@ class Case(Assessment, WaitingClock, Consents, ClinicalRecord):
         require(self.status, self.state, action, (ACTIVE,))
         if therapist_id == self.therapist_id:
             raise errors.SameTherapist(action, f"allocated to {therapist_id} already")
-        not_before("reallocated_on", reallocated_on, self.allocations[-1]["on"])
+        not_before("reallocated_on", reallocated_on, self.allocations[-1]["on"],
+                   "reallocation_after_allocation", "the current allocation")  # fmt: skip
         assert self.therapist_id is not None  # an active case has a therapist
         self._therapist_reallocated(
             therapist_id=therapist_id,
@@ -136,7 +150,8 @@ class Case(Assessment, WaitingClock, Consents, ClinicalRecord):
         if self.first_treatment_on is not None:
             on = self.first_treatment_on.isoformat()
             raise errors.TreatmentAlreadyStarted(action, self.state, why=f"it was on {on}")
-        not_before("attended_on", attended_on, self.allocations[0]["on"])
+        not_before("attended_on", attended_on, self.allocations[0]["on"],
+                   "treatment_after_allocation", "the allocation")  # fmt: skip
         self._end_open_pause(attended_on, "attended_on", meta)
         self._first_treatment_attended(
             attended_on=attended_on,
@@ -166,7 +181,8 @@ class Case(Assessment, WaitingClock, Consents, ClinicalRecord):
         why = ending_refusal(ending_code, self.first_treatment_on is not None, self.outcome)
         if why:
             raise errors.EndingCodeNotApplicable(action, self.state, why=why)
-        not_before("discharged_on", discharged_on, self.first_treatment_on or self.referral_date)
+        not_before("discharged_on", discharged_on, self.last_recorded_on,
+                   "discharge_after_last_record", "the case's latest recorded date")  # fmt: skip
         self._end(ending_code, discharged_on, "discharged_on", meta)
 
     def _end(self, ending_code: str, on: date, field: str, meta: dict) -> None:

@@ -41,7 +41,9 @@ class Enquiry(Aggregate):
     def convert(self, *, converted_on: date, meta: dict) -> None:
         """The enquiry became a referral (the Case is created in the same save)."""
         self._require_open("make the enquiry a referral")
-        not_before("referral_date", converted_on, self.received_on)
+        not_before(
+            "referral_date", converted_on, self.received_on, "referral_after_enquiry", "the enquiry"
+        )
         self._converted(converted_on=converted_on, meta=meta)
 
     @event("EnquiryConverted")
@@ -50,7 +52,7 @@ class Enquiry(Aggregate):
 
     def close(self, *, closure: str, closed_on: date, meta: dict) -> None:
         self._require_open("close the enquiry")
-        not_before("closed_on", closed_on, self.received_on)
+        not_before("closed_on", closed_on, self.received_on, "closure_after_enquiry", "the enquiry")
         self._closed(closure=closure, closed_on=closed_on, meta=meta)
 
     @event("EnquiryClosed")

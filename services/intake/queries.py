@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from services.intake import SERVICE, readmodel
+from services.intake import SERVICE, clock, readmodel
 from services.intake.commands import get_typed
 from services.intake.data_requests import DataSubjectRequest
 from services.intake.domain import Case
@@ -19,7 +19,7 @@ from shared.eventstore import AggregateNotFound, EventStore
 
 
 class IntakeQueries:
-    def __init__(self, store: EventStore, today: Callable[[], date] = date.today):
+    def __init__(self, store: EventStore, today: Callable[[], date] = clock.today):
         self.store = store
         self.today = today
 

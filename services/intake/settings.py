@@ -1,7 +1,7 @@
 import base64
 import binascii
 
-from pydantic import SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from shared import registry
@@ -12,6 +12,9 @@ class IntakeSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="INTAKE_", extra="ignore")
 
     port: int = registry.port_of("intake")
+    # The largest command, a full IPAF (four texts of 20,000 characters), JSON-escaped at
+    # worst (12 bytes a character: a surrogate pair of \uXXXX), is under 1 MiB.
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     # base64 of a 32-byte AES key; personal details are encrypted at rest with it.
     cipher_key: SecretStr | None = None
 

@@ -41,6 +41,9 @@ def require(stage: str, state: str, action: str, allowed: tuple[str, ...]) -> No
     raise _TOO_LATE[allowed[-1]](action, state)
 
 
-def not_before(field: str, value: date, earliest: date) -> None:
+def not_before(field: str, value: date, earliest: date, rule: str, what: str) -> None:
+    """Dates in order within the case: `value` no earlier than `earliest` (`what` it is);
+    the refusal names the rule."""
     if value < earliest:
-        raise errors.InvalidInput(field, f"must be on or after {earliest.isoformat()}")
+        message = f"must be on or after {earliest.isoformat()}, {what} (rule: {rule})"
+        raise errors.InvalidInput(field, message)

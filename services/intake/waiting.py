@@ -75,7 +75,8 @@ class WaitingClock(Aggregate):
             raise errors.CaseIsPaused(action, self.state)
         last_end = self.pauses[-1].end if self.pauses else self.referral_date
         assert last_end is not None  # no open pause, so the last one has ended
-        not_before("paused_from", paused_from, last_end)
+        not_before("paused_from", paused_from, last_end, "pause_after_referral_and_pauses",
+                   "the referral or the last pause's end")  # fmt: skip
         self._pause_started(
             paused_from=paused_from, reason=reason, reason_sha256=sha256_hex(reason), meta=meta
         )
@@ -96,7 +97,7 @@ class WaitingClock(Aggregate):
     def _end_open_pause(self, on: date, field: str, meta: dict) -> None:
         """Close a pause that is open when the clock stops or the case ends (its own event)."""
         if self.open_pause:
-            not_before(field, on, self.open_pause.start)
+            not_before(field, on, self.open_pause.start, "after_pause_start", "the pause's start")
             self._pause_ended(resumed_on=on, meta=meta)
 
     @event("PauseEnded")

@@ -20,6 +20,8 @@ def test_a_wrong_check_digit_wrong_length_or_non_digits_fail():
     assert not is_valid_nhs_number("943476591")
     assert not is_valid_nhs_number("94347659190")
     assert not is_valid_nhs_number("94347a5919")
+    assert not is_valid_nhs_number("0000000000")
+    assert not is_valid_nhs_number("1111111111")
     full_width = "".join(chr(ord(d) + 0xFEE0) for d in "9434765919")
     assert not is_valid_nhs_number(full_width)
 
@@ -29,7 +31,7 @@ def test_nine_digits_and_their_check_digit_pass_unless_the_check_would_be_ten(ni
     number = with_check_digit(nine)
     if number is None:
         assert not any(is_valid_nhs_number(nine + str(d)) for d in range(10))
-    else:
+    elif len(set(number)) > 1:  # one digit ten times is never issued
         assert is_valid_nhs_number(number)
 
 
