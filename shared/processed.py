@@ -25,19 +25,15 @@ CREATE TABLE IF NOT EXISTS processed_events (
 );
 """
 
-# Records the ids not seen yet; returns the others, flagged when their bytes differ.
+# Records the ids not seen yet and returns them; the others are repeats (or reused ids).
 _CLAIM = """
-WITH incoming AS (
-    SELECT * FROM unnest($2::uuid[], $3::bytea[]) AS i(event_id, digest)
-), inserted AS (
-    INSERT INTO processed_events (consumer, event_id, digest)
-    SELECT $1, event_id, digest FROM incoming
-    ON CONFLICT DO NOTHING
-    RETURNING event_id
-)
-SELECT i.event_id, coalesce(p.digest <> i.digest, false) AS different
-FROM incoming i LEFT JOIN processed_events p ON p.consumer = $1 AND p.event_id = i.event_id
-WHERE i.event_id NOT IN (SELECT event_id FROM inserted)
+INSERT INTO processed_events (consumer, event_id, digest)
+SELECT $1, i.event_id, i.digest FROM unnest($2::uuid[], $3::bytea[]) AS i(event_id, digest)
+ON CONFLICT DO NOTHING
+RETURNING event_id
+"""
+_DIGESTS = """
+SELECT event_id, digest FROM processed_events WHERE consumer = $1 AND event_id = ANY($2::uuid[])
 """
 
 
@@ -74,8 +70,10 @@ async def to_apply(
         if first is not message and first.digest != message.digest:
             reused.append(message)
     ids, digests = list(firsts), [m.digest for m in firsts.values()]
-    seen = {r["event_id"]: r["different"] for r in await conn.fetch(_CLAIM, consumer, ids, digests)}
-    reused += [m for m in firsts.values() if seen.get(m.event_id)]
-    new = [m for m in firsts.values() if m.event_id not in seen]
-    keep = {id(m) for m in new + reused}
+    new = {r["event_id"] for r in await conn.fetch(_CLAIM, consumer, ids, digests)}
+    if len(new) < len(ids):  # rare: a redelivery or a republished event
+        seen = [i for i in ids if i not in new]
+        stored = {r["event_id"]: r["digest"] for r in await conn.fetch(_DIGESTS, consumer, seen)}
+        reused += [firsts[i] for i in seen if stored.get(i, firsts[i].digest) != firsts[i].digest]
+    keep = {id(firsts[i]) for i in new} | {id(m) for m in reused}
     return [m for m in messages if id(m) in keep], reused
