@@ -15,7 +15,9 @@ EVENT_ID_NAMESPACE = UUID("5b0b7a36-4f1e-4c39-9a43-64f7f1f0a1d3")
 # C0 controls (NUL among them) and DEL: no id, code or digest holds one; PostgreSQL refuses
 # NUL in text and jsonb, and logs and headers would carry the rest.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
-ID_PATTERN = r"^[^\x00-\x1f\x7f]*$"  # an id at the edge (header, path, body): no control char
+# An id at the edge (header, path, body): no control character (C0, C1), and none of the
+# invisible ones that make two ids look alike or reorder text (zero-width, bidi controls).
+ID_PATTERN = r"^[^\x00-\x1f\x7f-\x9f" + "\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff" + "]*$"
 
 
 def event_id_of(service: str, originator_id: UUID, originator_version: int) -> UUID:

@@ -77,25 +77,25 @@ class BodySizeLimit:
         declared = dict(scope["headers"]).get(b"content-length")
         if declared and declared.isdigit() and int(declared) > self.max_bytes:
             return await self._refuse(scope, receive, send)
-        received = 0
+        received, refused = 0, False
 
         async def counting_receive() -> Message:
-            nonlocal received
+            # A chunked body has no length to check first: refuse it here, and tell the app
+            # the client left (raising would reach FastAPI's body parser: a 400, not a 413).
+            nonlocal received, refused
             message = await receive()
             received += len(message.get("body", b""))
-            if received > self.max_bytes:
-                raise _TooLarge
-            return message
+            if received > self.max_bytes and not refused:
+                refused = True
+                await self._refuse(scope, receive, send)
+            return {"type": "http.disconnect"} if refused else message
 
-        try:
-            await self.app(scope, counting_receive, send)
-        except _TooLarge:
-            await self._refuse(scope, receive, send)
+        async def send_unless_refused(message: Message) -> None:
+            if not refused:
+                await send(message)
+
+        await self.app(scope, counting_receive, send_unless_refused)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         detail = f"The request body is larger than {self.max_bytes} bytes."
         await problem(413, "Request body too large", detail)(scope, receive, send)
-
-
-class _TooLarge(Exception):
-    pass

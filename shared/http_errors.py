@@ -47,11 +47,13 @@ def add_error_handlers(app: FastAPI) -> None:
     """Register the shared mapping; a service adds its own error family beside it."""
 
     @app.exception_handler(RequestValidationError)
-    async def invalid_request(_: Request, error: RequestValidationError) -> JSONResponse:
+    async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
         errors = [
             {"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]}
             for e in error.errors()
         ]
+        if not_json := _not_json(request, errors):
+            return invalid("header.content-type", not_json)
         return problem(422, "The request is not valid", errors)
 
     @app.exception_handler(StarletteHTTPException)
@@ -117,3 +119,15 @@ class UnexpectedErrors:
                 raise
             log.exception("http.unexpected_error", method=scope["method"], path=scope["path"])
             await problem(500, "Internal error", LOGGED)(scope, receive, send)
+
+
+def _not_json(request: Request, errors: list[dict[str, str]]) -> str | None:
+    """A body refused whole because it was not sent as JSON: say so, naming the type sent
+    (FastAPI parses only a JSON content type, so JSON sent as text/plain is 'not an object')."""
+    sent = request.headers.get("content-type", "")
+    media = sent.split(";")[0].strip().lower()
+    if media == "application/json" or media.endswith("+json"):
+        return None
+    if not any(e["field"] == "body" or e["field"].startswith("body.") for e in errors):
+        return None
+    return f"the body must be JSON sent as application/json, not {media or 'no content type'}"
