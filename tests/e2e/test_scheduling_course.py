@@ -106,9 +106,10 @@ async def test_a_course_from_allocation_to_the_audit_replay(intake, scheduling, 
     replayed = await _replay_when(
         audit,
         case_id,
-        lambda s: (
+        lambda s: (  # the ledger takes intake's and scheduling's topics in no fixed order
             len(s.get("course", {}).get("sessions", {})) == len(course["sessions"])
             and s["course"]["breaks"]
+            and s.get("first_treatment_on") is not None
         ),
     )
     shown = replayed["course"]["sessions"]
