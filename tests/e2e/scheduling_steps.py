@@ -59,7 +59,7 @@ async def site_with_room(scheduling: httpx.AsyncClient) -> str:
 
 
 async def course_when(
-    scheduling: httpx.AsyncClient, case_id: str, holds: Any = lambda c: True, seconds: float = 60
+    scheduling: httpx.AsyncClient, case_id: str, holds: Any = lambda c: True, seconds: float = 90
 ) -> dict[str, Any]:
     """The case's course once it exists (intake's allocation reached scheduling) and holds."""
     for _ in range(int(seconds * 10)):
