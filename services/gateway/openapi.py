@@ -3,6 +3,7 @@ service it goes to (parameters, bodies, responses), under the gateway's path, wi
 security and the gateway's own answers (401, 403, 429, 503). Made from the services' own
 descriptions on first request and kept once every service gave its own."""
 
+import copy
 from typing import Any
 
 from fastapi import FastAPI
@@ -12,12 +13,29 @@ from services.gateway.routes import ROUTES
 from services.gateway.upstream import SERVICES, Upstream
 from shared.identity import Identity
 
-PROBLEM = {"content": {"application/problem+json": {"schema": {"type": "object"}}}}
-GATEWAY_ANSWERS = {
+PROBLEM_SCHEMA = {
+    "title": "Problem", "type": "object", "required": ["type", "title", "status", "detail"],
+    "description": "RFC 9457 problem details; bad input lists each field with its message",
+    "properties": {
+        "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
+        "detail": {"anyOf": [{"type": "string"}, {"type": "array", "items": {
+            "type": "object", "required": ["field", "message"],
+            "properties": {"field": {"type": "string"}, "message": {"type": "string"}}}}]},
+    },
+}  # fmt: skip
+PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+PROBLEM = {"content": {"application/problem+json": {"schema": PROBLEM_REF}}}
+AUTH_ANSWERS = {
     "401": {"description": "No valid bearer token", **PROBLEM},
     "403": {"description": "The policy table refuses it; names the missing permission", **PROBLEM},
     "429": {"description": "Too many requests with this token (Retry-After)", **PROBLEM},
+}
+PASSED_ANSWERS = {  # the services' own refusals, passed through as they gave them
     "503": {"description": "The service behind cannot be reached (Retry-After)", **PROBLEM},
+    "400": {"description": "The service refuses the request", **PROBLEM},
+    "404": {"description": "No such record (or not in the ledger yet)", **PROBLEM},
+    "409": {"description": "The record's state does not allow it, or a change raced", **PROBLEM},
+    "413": {"description": "The request body is too large", **PROBLEM},
 }
 ABOUT = """The one door of Rapport's staff apps. Sign in with the charity's identity provider
 and send its access token as `Authorization: Bearer <token>`. Each operation names the
@@ -36,6 +54,7 @@ async def describe(app: FastAPI, upstream: Upstream) -> dict[str, Any]:
     bearer = {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
     components["securitySchemes"] = {"bearer": bearer}
     schemas = components.setdefault("schemas", {})
+    schemas["Problem"] = PROBLEM_SCHEMA
     complete = True
     for service in SERVICES:
         who = Identity("gateway", "gateway", (), (), "openapi")
@@ -52,8 +71,32 @@ async def describe(app: FastAPI, upstream: Upstream) -> dict[str, Any]:
             if operation is not None:
                 ours = doc["paths"].setdefault(route.gateway_path, {})
                 ours[route.method.lower()] = _ours(route, operation, service)
+    for path, operations in doc["paths"].items():
+        for operation in operations.values():
+            _errors_as_problems(operation.get("responses", {}), html=path.startswith("/forms/f/"))
     doc["x-complete"] = complete
     return doc
+
+
+# What the services answer that is not JSON, where their own description says JSON.
+FILE_MEDIA = {".ics": "text/calendar", ".svg": "image/svg+xml"}
+
+
+def _media_of_files(path: str, ok: dict[str, Any]) -> None:
+    for suffix, media in FILE_MEDIA.items():
+        if path.endswith(suffix):
+            ok["content"] = {media: {"schema": {"type": "string"}}}
+    if path.startswith("/f/"):  # the client's form pages
+        ok["content"] = {"text/html": {"schema": {"type": "string"}}}
+
+
+def _errors_as_problems(responses: dict[str, Any], html: bool) -> None:
+    """Every error of every service is an RFC 9457 problem, whatever FastAPI wrote; the
+    client's form pages answer people with pages (and scripts with problems)."""
+    for status, response in responses.items():
+        if status[0] in "45":
+            page = {"text/html": {"schema": {"type": "string"}}, **PROBLEM["content"]}
+            response["content"] = page if html else PROBLEM["content"]
 
 
 def _ours(route: Any, operation: dict[str, Any], service: str) -> dict[str, Any]:
@@ -62,9 +105,12 @@ def _ours(route: Any, operation: dict[str, Any], service: str) -> dict[str, Any]
     operation["tags"] = [service]
     permission = f"Permission: `{route.action}` ({route.kind})."
     operation["description"] = f"{operation.get('description', '')}\n\n{permission}".strip()
+    answers = copy.deepcopy({**PASSED_ANSWERS, **operation.get("responses", {})})
     if route.kind != "public":
         operation["security"] = [{"bearer": []}]
-        operation["responses"] = {**GATEWAY_ANSWERS, **operation.get("responses", {})}
+        answers = {**copy.deepcopy(AUTH_ANSWERS), **answers}
+    operation["responses"] = answers
+    _media_of_files(route.path, answers.get("200", {}))
     if route.shows_a_case:
         operation["parameters"] = [*operation.get("parameters", []), REASON]
     return operation

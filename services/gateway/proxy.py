@@ -14,6 +14,7 @@ from services.gateway.routes import Route
 from services.gateway.scope import LookupFailed, scope_of
 from services.gateway.tokens import Principal, Unauthenticated
 from services.gateway.upstream import Unavailable, passed_through, unavailable
+from shared.envelope import CONTROL_CHARACTERS
 from shared.http_errors import invalid, problem
 from shared.identity import Identity
 from shared.logging import current_correlation_id, new_correlation_id
@@ -43,6 +44,8 @@ def handler_for(route: Route, local: Local | None = None) -> Handler:
         if wait is not None:
             detail = "Too many requests with this token; retry after the given seconds."
             return problem(429, "Too many requests", detail, {"Retry-After": str(wait)})
+        if CONTROL_CHARACTERS.search(request.url.path):  # no service could be asked for it
+            return invalid("path", "holds a control character")
         reason = request.headers.get(REASON_HEADER)
         if reason is not None and not _reason_ok(reason):
             return invalid("header.x-break-glass-reason", "10 to 500 printable characters")
