@@ -27,11 +27,11 @@ from shared.logging import correlation
 from shared.partition_start import StartWhereTracked
 from shared.poison import describe, is_the_messages_fault, parse
 from shared.processed import digest_of, ensure_processed_schema, to_apply
+from shared.stalls import FIRST_BACKOFF, Batch, Stalled, Stalls
 from shared.tracking import Position, advance
 
 __all__ = ["Consumer", "Delivered", "Handler"]
 log = structlog.get_logger()
-FIRST_BACKOFF = 0.1
 
 
 class Consumer:
@@ -51,6 +51,7 @@ class Consumer:
         self.processed = self.dead_letters = 0
         self.state, self.error, self.retry_in = "consuming", "", 0.0
         self.dead_letter_producer: AIOKafkaProducer | None = None  # made at the first letter
+        self.stalled = Stalls()  # batches held by a fault that is not their messages'
         metrics.show_consumer_state(name, self.state)
         metrics.CONSUMER_DEAD_LETTERS.labels(name)  # shown as 0 before the first
         metrics.CONSUMER_RETRIES.labels(name)
@@ -80,11 +81,11 @@ class Consumer:
             await consumer.start()
             consumer.subscribe(self.topics, listener=StartWhereTracked(self, consumer))
             while self.state != "stopped":
-                batches = await consumer.getmany(timeout_ms=500, max_records=self.batch_size)
+                batches = await consumer.getmany(timeout_ms=200, max_records=self.batch_size)
                 for tp, records in batches.items():
-                    if self.state != "stopped":
-                        await self._process(tp, records)
-                        await _commit_to_kafka(consumer, tp, records[-1].offset + 1)
+                    await self._attempt(consumer, Batch(tp, records))
+                for batch in self.stalled.due():
+                    await self._attempt(consumer, batch)
         except Exception as error:  # the supervisor starts run() again
             self.set_state("retrying", error)
             raise
@@ -93,39 +94,54 @@ class Consumer:
             await self._drop_dead_letter_producer()
         await asyncio.Event().wait()  # stopped: so it stays until a person restarts it
 
-    async def _process(self, tp: TopicPartition, records: list[ConsumerRecord]) -> None:
+    async def _attempt(self, consumer: AIOKafkaConsumer, batch: Batch) -> None:
+        """Apply a batch; on a fault that is not the messages', hold its partition (the
+        others go on) and try it again after a backoff."""
+        if self.state == "stopped":
+            return
+        try:
+            await self._process(batch)
+        except Stalled as stall:
+            consumer.pause(batch.tp)
+            self._retrying(stall.error, batch.delay)
+            self.stalled.hold(batch, self.max_backoff)
+            return
+        if self.stalled.release(batch.tp):
+            consumer.resume(batch.tp)
+        if not self.stalled:
+            self.set_state("consuming")
+        await _commit_to_kafka(consumer, batch.tp, batch.records[-1].offset + 1)
+
+    async def _process(self, batch: Batch) -> None:
         items = []
-        for record in records:
+        for record in batch.records:
+            if record.offset in batch.lettered:
+                continue
             try:
                 envelope = parse(record.value)
             except ValueError as error:  # it does not parse, or breaks its contract
-                await self._dead_letter(record, error)
+                await self._dead_letter(batch, record, error)
                 continue
             digest = digest_of(record.value)
-            items.append(Delivered(envelope, tp.topic, tp.partition, record.offset, digest))
-        await self._settle(tp, items, records[-1].offset, {r.offset: r for r in records})
+            items.append(Delivered(envelope, record.topic, record.partition, record.offset, digest))
+        await self._settle(batch, items, batch.records[-1].offset)
 
-    async def _settle(
-        self, tp: TopicPartition, items: list[Delivered], last: int, records: dict[int, Any]
-    ) -> None:
-        """Apply `items` and move to offset `last`. A fault that is not the messages' is
-        retried until it passes; a batch the messages are at fault for is halved until the
-        message that fails alone is found, and that one goes to the dead letters."""
-        delay = FIRST_BACKOFF
-        while True:
-            try:
-                return await self._apply(tp, items, last)
-            except Exception as error:
-                if items and is_the_messages_fault(error):
-                    fault = error
-                    break
-                delay = await self.back_off(error, delay)
+    async def _settle(self, batch: Batch, items: list[Delivered], last: int) -> None:
+        """Apply `items` and move to offset `last`. A fault that is not the messages' stalls
+        the batch; a batch the messages are at fault for is halved until the message that
+        fails alone is found, and that one goes to the dead letters."""
+        try:
+            return await self._apply(batch.tp, items, last)
+        except Exception as error:
+            if not (items and is_the_messages_fault(error)):
+                raise Stalled(error) from error
+            fault = error
         if len(items) == 1:
-            await self._dead_letter(records[items[0].offset], fault)
-            return await self._settle(tp, [], last, records)
+            await self._dead_letter(batch, batch.record(items[0].offset), fault)
+            return await self._settle(batch, [], last)
         half = len(items) // 2
-        await self._settle(tp, items[:half], items[half - 1].offset, records)
-        await self._settle(tp, items[half:], last, records)
+        await self._settle(batch, items[:half], items[half - 1].offset)
+        await self._settle(batch, items[half:], last)
 
     async def _apply(self, tp: TopicPartition, items: list[Delivered], last: int) -> None:
         """The handler's effect, the new position and the event ids, in one transaction."""
@@ -136,7 +152,6 @@ class Consumer:
             if todo:
                 with correlation(todo[0].envelope.correlation_id):
                     await self.handle(conn, todo)
-        self.set_state("consuming")
         self._count(tp.topic, len(fresh), len(fresh) - len(todo), reused)
 
     def _count(self, topic: str, fresh: int, repeats: int, reused: list[Delivered]) -> None:
@@ -149,16 +164,22 @@ class Consumer:
                       event_id=str(item.event_id), topic=topic, offset=item.offset)  # fmt: skip
 
     async def back_off(self, error: BaseException, delay: float) -> float:
-        """Say so, wait, and return the next wait (doubled, capped)."""
+        """Say so, wait, and return the next wait (doubled, capped): for what holds up every
+        partition (the database at assignment, the broker for a dead letter)."""
+        self._retrying(error, delay)
+        await asyncio.sleep(delay)
+        return min(delay * 2, self.max_backoff)
+
+    def _retrying(self, error: BaseException, delay: float) -> None:
         self.set_state("retrying", error, retry_in=delay)
         metrics.CONSUMER_RETRIES.labels(self.name).inc()
         unexpected = not isinstance(error, asyncpg.PostgresError | OSError | KafkaError)
         log.warning("consumer.retrying", consumer=self.name, error=describe(error),
                     retry_in=delay, exc_info=error if unexpected else None)  # fmt: skip
-        await asyncio.sleep(delay)
-        return min(delay * 2, self.max_backoff)
 
-    async def _dead_letter(self, record: ConsumerRecord, error: BaseException) -> None:
+    async def _dead_letter(
+        self, batch: Batch, record: ConsumerRecord, error: BaseException
+    ) -> None:
         delay = FIRST_BACKOFF
         while True:
             try:
@@ -170,6 +191,7 @@ class Consumer:
             except KafkaError as failure:  # the broker's fault, not the message's
                 await self._drop_dead_letter_producer()  # it can stay stuck: aiokafka #1017
                 delay = await self.back_off(failure, delay)
+        batch.lettered.add(record.offset)  # a retry of the batch must not send it again
         self.dead_letters += 1
         metrics.CONSUMER_DEAD_LETTERS.labels(self.name).inc()
         log.error("consumer.dead_lettered", consumer=self.name, topic=record.topic,

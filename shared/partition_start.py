@@ -25,7 +25,7 @@ class StartWhereTracked(ConsumerRebalanceListener):
         self.consumer = consumer
 
     async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
-        pass
+        self.runner.stalled.forget(revoked)
 
     async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
         if not assigned:
@@ -55,4 +55,5 @@ class StartWhereTracked(ConsumerRebalanceListener):
         if lost:
             self.consumer.pause(*assigned)
             self.runner.set_state("stopped", "broker lost messages: " + "; ".join(lost))
-        self.runner.set_state("consuming")  # after a wait for the database, if there was one
+        if not self.runner.stalled:  # after a wait for the database, if there was one
+            self.runner.set_state("consuming")

@@ -176,3 +176,41 @@ async def test_a_consumer_that_cannot_reach_the_broker_says_it_is_retrying(
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
     assert not consumer.health()["ok"] and consumer.health()["error"]
+
+
+async def test_a_partition_held_by_a_fault_not_its_messages_does_not_hold_up_the_others(
+    isolated_pool: asyncpg.Pool, kafka: str, producer: AIOKafkaProducer
+):
+    topic = unique_topic()
+    await ensure_topics(kafka, [topic, dead_letter_topic(topic)], partitions=2)
+    await effects_table(isolated_pool)
+    stuck, others = incremented(by=0), [incremented(by=n) for n in (1, 2)]
+    fixed = asyncio.Event()
+
+    async def handle(conn: asyncpg.Connection, items: list[Delivered]) -> None:
+        if not fixed.is_set() and any(item.partition == 0 for item in items):
+            raise StorageLooksCorrupt("a bug met by partition 0's event")
+        await insert_effects(conn, items)
+
+    await producer.send_and_wait(topic, stuck, partition=0)
+    consumer = Consumer(unique_topic("group"), [topic], kafka, isolated_pool, handle)
+
+    async def others_applied_while_stuck() -> bool:
+        if consumer.health()["state"] == "retrying" and not others_sent:
+            others_sent.append(True)
+            for value in others:
+                await producer.send_and_wait(topic, value, partition=1)
+        applied = await effect_counts(isolated_pool)
+        return len(applied) == 2 and consumer.health()["state"] == "retrying"
+
+    others_sent: list[bool] = []
+    await run_until(consumer, others_applied_while_stuck, seconds=30)
+    assert await effect_counts(isolated_pool) == {event_id(m): 1 for m in others}
+
+    fixed.set()
+
+    async def all_applied() -> bool:
+        return len(await effect_counts(isolated_pool)) == 3
+
+    await run_until(consumer, all_applied)
+    assert await message_count(kafka, dead_letter_topic(topic)) == 0
