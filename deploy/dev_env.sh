@@ -5,13 +5,19 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/common.sh"
 
-key_file="$SECRETS_DIR/intake.cipher_key"
-if [ ! -s "$key_file" ]; then
-  (umask 077 && python3 -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())' >"$key_file")
-fi
+# Every service that encrypts at rest (the registry's `cipher_key` secret) gets its own key.
+mapfile -t CIPHERED < <(python3 "$here/../shared/registry.py" ciphered)
+for service in "${CIPHERED[@]}"; do
+  key_file="$SECRETS_DIR/$service.cipher_key"
+  if [ ! -s "$key_file" ]; then
+    (umask 077 && python3 -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())' >"$key_file")
+  fi
+done
 {
   cat "$STATE_DIR/postgres.env"
-  echo "INTAKE_CIPHER_KEY=$(cat "$key_file")"
+  for service in "${CIPHERED[@]}"; do
+    echo "${service^^}_CIPHER_KEY=$(cat "$SECRETS_DIR/$service.cipher_key")"
+  done
   echo "AUDIT_SIGNING_KEY_FILE=$SECRETS_DIR/audit-signing.key"
   bash "$here/identity_keys.sh"
   echo "RAPPORT_LOG_FORMAT=${RAPPORT_LOG_FORMAT:-console}"

@@ -7,6 +7,7 @@ scripts run it with the machine's python3 before any virtual environment exists:
 
     python3 shared/registry.py running     # "<name> <port>" of each service `make run` starts
     python3 shared/registry.py databases   # one database (and role) per service
+    python3 shared/registry.py ciphered    # the services that encrypt at rest (a cipher key)
 
 docker-compose.yml's services and deploy/postgres-init.sql are generated from it by
 `make generated` (deploy/generate.py); a unit test fails when they drift.
@@ -63,8 +64,10 @@ def _main(command: str) -> None:
         print("\n".join(f"{e.name} {e.port}" for e in running()))
     elif command == "databases":
         print("\n".join(e.name for e in SERVICES))
+    elif command == "ciphered":
+        print("\n".join(e.name for e in SERVICES if "cipher_key" in e.secrets))
     else:
-        raise SystemExit(f"unknown command {command!r}: running | databases")
+        raise SystemExit(f"unknown command {command!r}: running | databases | ciphered")
 
 
 if __name__ == "__main__":
