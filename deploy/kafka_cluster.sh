@@ -1,43 +1,44 @@
 #!/usr/bin/env bash
-# A three-broker Apache Kafka cluster on loopback for the fault tests: KRaft, every node a
-# broker and a controller. Topics get their replication (3, min.insync.replicas 2 in
-# production) from the services' settings, not from broker defaults, so the tests see what
-# the services ask for. It uses the jars deploy/kafka.sh resolves and never touches the
-# development broker on 9092.
+# A three-broker Apache Kafka cluster on loopback for the fault tests, in KRaft mode with a
+# dedicated controller (node 0), so that any brokers may be killed and the cluster still
+# moves leaders and shrinks in-sync replicas as a production cluster with a controller
+# quorum does. Topics get their replication (3, min.insync.replicas 2 in production) from
+# the services' settings, not from broker defaults, so the tests see what the services ask
+# for. It uses the jars deploy/kafka.sh resolves and never touches the broker on 9092.
 # Idempotent: storage is formatted once; a running node is reused; up starts only the
-# nodes that are not running.
-#   deploy/kafka_cluster.sh up [NODE...] | down [NODE...] | kill NODE... | status | clean
-# KAFKA_CLUSTER_PORT (default 19092): node N's client port is PORT+N-1, its controller's
-# PORT+3+N-1. The storage lives in $RAPPORT_HOME/kafka-cluster-PORT (clean removes it).
+# nodes that are not running (and the controller).
+#   deploy/kafka_cluster.sh up [BROKER...] | down [BROKER...] | kill BROKER... | status | clean
+# KAFKA_CLUSTER_PORT (default 19092): broker N (1-3) listens on PORT+N-1, the controller on
+# PORT+3. The storage lives in $RAPPORT_HOME/kafka-cluster-PORT (clean removes it).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/common.sh"
 
 PORT=${KAFKA_CLUSTER_PORT:-19092}
-NODES=(1 2 3)
+CONTROLLER=0
+BROKERS=(1 2 3)
+NODES=("$CONTROLLER" "${BROKERS[@]}")
 LIBS="$RAPPORT_HOME/kafka/libs"
 DIR="$RAPPORT_HOME/kafka-cluster-$PORT"
 HEAP=${KAFKA_CLUSTER_HEAP:-320m}
 
 client_port() { echo $((PORT + $1 - 1)); }
-controller_port() { echo $((PORT + 3 + $1 - 1)); }
+controller_port() { echo $((PORT + 3)); }
 node_dir() { echo "$DIR/node$1"; }
 pidfile() { echo "$(node_dir "$1")/kafka.pid"; }
 
-voters() {
-  local n out=()
-  for n in "${NODES[@]}"; do out+=("$n@127.0.0.1:$(controller_port "$n")"); done
-  (IFS=,; echo "${out[*]}")
-}
-
 write_config() {
-  local n=$1
+  local n=$1 roles listeners
+  if [ "$n" = "$CONTROLLER" ]; then
+    roles=controller listeners="CONTROLLER://127.0.0.1:$(controller_port)"
+  else
+    roles=broker listeners="PLAINTEXT://127.0.0.1:$(client_port "$n")"
+  fi
   cat >"$(node_dir "$n")/server.properties" <<EOF
-process.roles=broker,controller
+process.roles=$roles
 node.id=$n
-controller.quorum.voters=$(voters)
-listeners=PLAINTEXT://127.0.0.1:$(client_port "$n"),CONTROLLER://127.0.0.1:$(controller_port "$n")
-advertised.listeners=PLAINTEXT://127.0.0.1:$(client_port "$n")
+controller.quorum.voters=$CONTROLLER@127.0.0.1:$(controller_port)
+listeners=$listeners
 controller.listener.names=CONTROLLER
 listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
 inter.broker.listener.name=PLAINTEXT
@@ -51,6 +52,7 @@ group.initial.rebalance.delay.ms=0
 auto.create.topics.enable=false
 unclean.leader.election.enable=false
 EOF
+  [ "$n" = "$CONTROLLER" ] || echo "advertised.listeners=$listeners" >>"$(node_dir "$n")/server.properties"
 }
 
 kafka_java() {
@@ -82,13 +84,19 @@ running() {
   [ -f "$file" ] && grep -qa "$(node_dir "$1")/server.properties" "/proc/$(cat "$file")/cmdline" 2>/dev/null
 }
 
-answers() { python3 "$here/kafka_ready.py" 127.0.0.1 "$(client_port "$1")"; }
+answers() {
+  if [ "$1" = "$CONTROLLER" ]; then
+    python3 "$here/kafka_ready.py" 127.0.0.1 "$(controller_port)"
+  else
+    python3 "$here/kafka_ready.py" 127.0.0.1 "$(client_port "$1")"
+  fi
+}
 
 start_node() {
   local n=$1
   running "$n" && return 0
   if answers "$n"; then
-    log "another process answers on 127.0.0.1:$(client_port "$n"); stop it first"
+    log "another process answers on Kafka cluster node $n's port; stop it first"
     return 1
   fi
   # The client JIT and a serial collector: a test's load is small, and on a busy machine
@@ -120,7 +128,7 @@ wait_answering() {
 }
 
 up() {
-  local nodes=("$@")
+  local nodes=("$CONTROLLER" "$@")
   [ $# -gt 0 ] || nodes=("${NODES[@]}")
   bash "$here/kafka.sh" resolve_jars
   mkdir -p "$DIR"
@@ -128,7 +136,7 @@ up() {
   local n
   for n in "${nodes[@]}"; do start_node "$n"; done
   wait_answering "${nodes[@]}"
-  log "Kafka cluster nodes ${nodes[*]} ready from 127.0.0.1:$PORT ($(bootstrap))"
+  log "Kafka cluster nodes ${nodes[*]} ready ($(bootstrap))"
 }
 
 stop_node() {
@@ -143,9 +151,11 @@ stop_node() {
 
 down() {
   local n nodes=("$@")
-  [ $# -gt 0 ] || nodes=("${NODES[@]}")
+  [ $# -gt 0 ] || nodes=("${BROKERS[@]}")
   for n in "${nodes[@]}"; do stop_node "$n" TERM & done
   wait
+  # The controller last: brokers shutting down hand their partitions over through it.
+  [ $# -gt 0 ] || { stop_node "$CONTROLLER" TERM; nodes+=("$CONTROLLER"); }
   log "Kafka cluster nodes ${nodes[*]} stopped"
 }
 
@@ -158,14 +168,14 @@ kill_nodes() {
 
 bootstrap() {
   local n out=()
-  for n in "${NODES[@]}"; do out+=("127.0.0.1:$(client_port "$n")"); done
+  for n in "${BROKERS[@]}"; do out+=("127.0.0.1:$(client_port "$n")"); done
   (IFS=,; echo "${out[*]}")
 }
 
 status() {
   local n
   for n in "${NODES[@]}"; do
-    if running "$n" && answers "$n"; then echo "node $n running on $(client_port "$n")"
+    if running "$n" && answers "$n"; then echo "node $n running"
     else echo "node $n not running"; fi
   done
 }
