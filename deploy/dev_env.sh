@@ -13,8 +13,14 @@ for service in "${CIPHERED[@]}"; do
     (umask 077 && python3 -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())' >"$key_file")
   fi
 done
+# Intake's key for the HMAC digests of short free text on Kafka (services/intake/digests.py).
+digest_key_file="$SECRETS_DIR/intake.digest_key"
+if [ ! -s "$digest_key_file" ]; then
+  (umask 077 && python3 -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())' >"$digest_key_file")
+fi
 {
   cat "$STATE_DIR/postgres.env"
+  echo "INTAKE_DIGEST_KEY=$(cat "$digest_key_file")"
   for service in "${CIPHERED[@]}"; do
     echo "${service^^}_CIPHER_KEY=$(cat "$SECRETS_DIR/$service.cipher_key")"
   done

@@ -31,7 +31,7 @@ class ServiceEntry:
 
 SERVICES: tuple[ServiceEntry, ...] = (
     ServiceEntry("gateway", 8000, runs=True, secrets=("assertion_key",)),
-    ServiceEntry("intake", 8001, runs=True, secrets=("cipher_key",)),
+    ServiceEntry("intake", 8001, runs=True, secrets=("cipher_key", "digest_key")),
     ServiceEntry("scheduling", 8002, runs=True),
     ServiceEntry("forms", 8003, runs=True, secrets=("cipher_key",)),
     ServiceEntry("audit", 8004, runs=True, publishes=False, secrets=("signing_key",)),

@@ -6,6 +6,7 @@ import structlog
 from services.intake import SERVICE, readmodel
 from services.intake.api import ERRORS, router
 from services.intake.application import IntakeApplication
+from services.intake.digests import KeyedDigests
 from services.intake.policies import CONSUMER as POLICY
 from services.intake.policies import SchedulingPolicies
 from services.intake.queries import IntakeQueries
@@ -20,7 +21,9 @@ async def setup(ctx: Context) -> None:
     async with ctx.pool.acquire() as conn:
         await readmodel.ensure_schema(conn)
     log.info("intake.case_index_caught_up", cases=await readmodel.catch_up(ctx.store))
-    ctx.app.state.intake = IntakeApplication(ctx.store)
+    key = ctx.settings.digest_key
+    digests = KeyedDigests.from_base64(key.get_secret_value() if key else None)
+    ctx.app.state.intake = IntakeApplication(ctx.store, digests)
     ctx.app.state.queries = IntakeQueries(ctx.store)
     # The first attended session of a scheduled course stops the waiting clock.
     ctx.consume(POLICY, [topic_of("scheduling")], SchedulingPolicies(ctx.store).handle)

@@ -88,6 +88,12 @@ def sha256_hex(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def keyed_reason_v1_v2(state: dict) -> None:
+    """Upcast an event recorded with the reason's bare SHA-256 to the keyed digest's shape,
+    saying which it is (services/intake/digests.py)."""
+    state["reason_digest"] = {"alg": "sha256", "key_id": None, "hex": state.pop("reason_sha256")}
+
+
 def digest_of_parts(parts: dict[str, str]) -> str:
     """Digest of several texts: SHA-256 of their canonical JSON (sorted keys, no spaces)."""
     canonical = json.dumps(parts, sort_keys=True, separators=(",", ":"), ensure_ascii=False)

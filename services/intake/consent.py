@@ -17,7 +17,6 @@ from services.intake import errors
 from services.intake.codes import (
     REQUIRED_FOR_TREATMENT,
     WITHDRAWAL_STOPS,
-    sha256_hex,
     site_date,
 )
 from services.intake.stages import ACTIVE, not_before, require
@@ -101,9 +100,16 @@ class Consents(Aggregate):
         )
 
     def withdraw_consent(
-        self, *, consent_id: UUID, withdrawn_on: date, reason: str, meta: dict
+        self,
+        *,
+        consent_id: UUID,
+        withdrawn_on: date,
+        reason: str,
+        reason_digest: dict[str, Any],
+        meta: dict,
     ) -> list[str]:
-        """Withdraw a consent; returns what the withdrawal stops."""
+        """Withdraw a consent; returns what the withdrawal stops. `reason_digest` is the
+        reason's keyed digest (what Kafka carries), made by the application."""
         require(self.status, self.state, "withdraw a consent", (ACTIVE,))
         consent = self.consents.get(consent_id)
         if consent is None:
@@ -120,7 +126,7 @@ class Consents(Aggregate):
             withdrawn_on=withdrawn_on,
             stops=stops,
             reason=reason,
-            reason_sha256=sha256_hex(reason),
+            reason_digest=reason_digest,
             meta=meta,
         )
         return stops
@@ -133,7 +139,7 @@ class Consents(Aggregate):
         withdrawn_on: date,
         stops: list[str],
         reason: str,
-        reason_sha256: str,
+        reason_digest: dict[str, Any],
         meta: dict,
     ) -> None:
         consent = self.consents[consent_id]

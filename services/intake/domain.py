@@ -19,7 +19,7 @@ from eventsourcing.domain import Aggregate, event
 from services.intake import errors
 from services.intake.assessment import Assessment
 from services.intake.clinical import ClinicalRecord
-from services.intake.codes import ENDING_CODES, ending_refusal, sha256_hex, site_date
+from services.intake.codes import ENDING_CODES, ending_refusal, keyed_reason_v1_v2, site_date
 from services.intake.consent import Consents
 from services.intake.stages import (
     ACTIVE,
@@ -109,7 +109,13 @@ class Case(Assessment, WaitingClock, Consents, ClinicalRecord):
         self._note_episode(allocated_on)
 
     def reallocate(
-        self, *, therapist_id: str, reallocated_on: date, reason: str, meta: dict
+        self,
+        *,
+        therapist_id: str,
+        reallocated_on: date,
+        reason: str,
+        reason_digest: dict[str, Any],
+        meta: dict,
     ) -> None:
         action = "reallocate the case"
         require(self.status, self.state, action, (ACTIVE,))
@@ -123,7 +129,7 @@ class Case(Assessment, WaitingClock, Consents, ClinicalRecord):
             previous_therapist_id=self.therapist_id,
             reallocated_on=reallocated_on,
             reason=reason,
-            reason_sha256=sha256_hex(reason),
+            reason_digest=reason_digest,
             meta=meta,
         )
 
@@ -134,7 +140,7 @@ class Case(Assessment, WaitingClock, Consents, ClinicalRecord):
         previous_therapist_id: str,
         reallocated_on: date,
         reason: str,
-        reason_sha256: str,
+        reason_digest: dict[str, Any],
         meta: dict,
     ) -> None:
         self.therapist_id = therapist_id
@@ -199,3 +205,11 @@ class Case(Assessment, WaitingClock, Consents, ClinicalRecord):
         status = self.episode_status
         if not self.episode_history or self.episode_history[-1]["status"] != status:
             self.episode_history.append({"status": status, "since": since})
+
+
+# Events whose reason's digest became keyed (HMAC-SHA-256, services/intake/digests.py): version
+# 2, and older events upcast to the same shape, naming their bare SHA-256 as such.
+for _name in ("PauseStarted", "TherapistReallocated", "ConsentWithdrawn"):
+    _changed = getattr(Case, _name)  # classes the @event decorator made
+    _changed.class_version = 2
+    _changed.upcast_v1_v2 = staticmethod(keyed_reason_v1_v2)

@@ -76,7 +76,10 @@ class CaseCommands(Commands):
     ) -> Case:
         case = await self._get(Case, case_id)
         case.pause(
-            paused_from=paused_from, reason=reason, meta=self._meta(meta, case.id, case.site_id)
+            paused_from=paused_from,
+            reason=reason,
+            reason_digest=self.digests.of(case.id, reason),
+            meta=self._meta(meta, case.id, case.site_id),
         )
         await self._save(case)
         return case
@@ -102,7 +105,11 @@ class CaseCommands(Commands):
         case = await self._get(Case, case_id)
         m = self._meta(meta, case.id, case.site_id)
         case.reallocate(
-            therapist_id=therapist_id, reallocated_on=reallocated_on, reason=reason, meta=m
+            therapist_id=therapist_id,
+            reallocated_on=reallocated_on,
+            reason=reason,
+            reason_digest=self.digests.of(case.id, reason),
+            meta=m,
         )
         await self._save(case)
         return case

@@ -53,6 +53,7 @@ class TherapyRecordCommands(Commands):
             consent_id=consent_id,
             withdrawn_on=withdrawn_on,
             reason=reason,
+            reason_digest=self.digests.of(case.id, reason),
             meta=self._meta(meta, case.id, case.site_id),
         )
         await self._save(case)

@@ -17,8 +17,10 @@ class IntakeSettings(ServiceSettings):
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     # base64 of a 32-byte AES key; personal details are encrypted at rest with it.
     cipher_key: SecretStr | None = None
+    # base64 of a 32-byte key; short free text goes to Kafka as its HMAC under it (digests.py).
+    digest_key: SecretStr | None = None
 
-    @field_validator("cipher_key")
+    @field_validator("cipher_key", "digest_key")
     @classmethod
     def an_aes_key(cls, key: SecretStr | None) -> SecretStr | None:
         if key is None:
@@ -28,11 +30,13 @@ class IntakeSettings(ServiceSettings):
         except (binascii.Error, ValueError):
             size = 0
         if size not in (16, 24, 32):
-            raise ValueError("the cipher key must be base64 of a 16, 24 or 32 byte key")
+            raise ValueError("the key must be base64 of a 16, 24 or 32 byte key")
         return key
 
     @model_validator(mode="after")
     def production_needs_a_key(self) -> "IntakeSettings":
         if self.environment == "production" and self.cipher_key is None:
             raise ValueError("INTAKE_CIPHER_KEY is required in production")
+        if self.environment == "production" and self.digest_key is None:
+            raise ValueError("INTAKE_DIGEST_KEY is required in production")
         return self

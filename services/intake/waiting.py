@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from eventsourcing.domain import Aggregate, event
 
 from services.intake import errors
-from services.intake.codes import EIGHTEEN_WEEKS_DAYS, SIX_WEEKS_DAYS, sha256_hex
+from services.intake.codes import EIGHTEEN_WEEKS_DAYS, SIX_WEEKS_DAYS
 from services.intake.stages import OPEN, not_before, require
 
 
@@ -66,7 +66,9 @@ class WaitingClock(Aggregate):
         since = self.open_pause.start if self.open_pause else None
         return days_waited(self.referral_date, until, self.paused_days, since)
 
-    def pause(self, *, paused_from: date, reason: str, meta: dict) -> None:
+    def pause(
+        self, *, paused_from: date, reason: str, reason_digest: dict[str, Any], meta: dict
+    ) -> None:
         action = "pause the waiting clock"
         require(self.status, self.state, action, OPEN)
         if self.first_treatment_on:
@@ -78,12 +80,12 @@ class WaitingClock(Aggregate):
         not_before("paused_from", paused_from, last_end, "pause_after_referral_and_pauses",
                    "the referral or the last pause's end")  # fmt: skip
         self._pause_started(
-            paused_from=paused_from, reason=reason, reason_sha256=sha256_hex(reason), meta=meta
+            paused_from=paused_from, reason=reason, reason_digest=reason_digest, meta=meta
         )
 
     @event("PauseStarted")
     def _pause_started(
-        self, paused_from: date, reason: str, reason_sha256: str, meta: dict
+        self, paused_from: date, reason: str, reason_digest: dict[str, Any], meta: dict
     ) -> None:
         self.pauses.append(Pause(start=paused_from, end=None, reason=reason))
         self._note_episode(paused_from)

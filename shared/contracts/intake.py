@@ -10,7 +10,7 @@ from datetime import date
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from shared.contracts import EventContract
 
@@ -30,6 +30,24 @@ EnquiryClosure = Literal["no_referral_wanted", "no_contact", "signposted_elsewhe
 DataRequestKind = Literal["access", "erasure"]
 Decision = Literal["granted", "refused"]
 LegalBasis = Literal["uk_gdpr_art_17_3"]
+
+
+class KeyedDigest(BaseModel):
+    """A short free text's digest: HMAC-SHA-256 under a key only intake holds (per case), so
+    nobody can find the text by trying likely ones; `key_id` names the key, never is it. Events
+    recorded before keyed digests carry their bare SHA-256 as `alg` "sha256", without a key."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    alg: Literal["hmac-sha256", "sha256"]
+    key_id: str | None = Field(max_length=64, pattern=r"^[a-z0-9-]+$")
+    hex: Sha256Hex
+
+    @model_validator(mode="after")
+    def keyed_names_its_key(self) -> "KeyedDigest":
+        if (self.alg == "hmac-sha256") != (self.key_id is not None):
+            raise ValueError("an HMAC names its key_id; a bare SHA-256 has none")
+        return self
 
 
 class ReferralReceived(EventContract):
@@ -56,8 +74,9 @@ class AssessmentOutcomeRecorded(EventContract):
 
 class PauseStarted(EventContract):
     type = "intake.PauseStarted"
+    schema_version = 2  # v1: reason_sha256, a bare SHA-256
     paused_from: date
-    reason_sha256: Sha256Hex
+    reason_digest: KeyedDigest
 
 
 class PauseEnded(EventContract):
@@ -73,10 +92,11 @@ class TherapistAllocated(EventContract):
 
 class TherapistReallocated(EventContract):
     type = "intake.TherapistReallocated"
+    schema_version = 2  # v1: reason_sha256, a bare SHA-256
     therapist_id: StaffId
     previous_therapist_id: StaffId
     reallocated_on: date
-    reason_sha256: Sha256Hex
+    reason_digest: KeyedDigest
 
 
 class FirstTreatmentAttended(EventContract):
@@ -109,11 +129,12 @@ class ConsentRecorded(EventContract):
 
 class ConsentWithdrawn(EventContract):
     type = "intake.ConsentWithdrawn"
+    schema_version = 2  # v1: reason_sha256, a bare SHA-256
     consent_id: UUID
     document: DocumentKind
     withdrawn_on: date
     stops: list[WithdrawalEffect] = Field(min_length=1)
-    reason_sha256: Sha256Hex
+    reason_digest: KeyedDigest
 
 
 class IpafRecorded(EventContract):

@@ -3,7 +3,9 @@ episode of care, assessment, allocations, the waiting clock, consents, IPAF revi
 goodbye letter, the discharge, and the enquiry and data-subject requests around it.
 
 Free text never reaches the ledger: where the intake service holds a text (a reason, the
-IPAF, a letter), the replay shows the SHA-256 digest that proves the text unchanged.
+IPAF, a letter), the replay shows the SHA-256 digest that proves the text unchanged; a short
+reason (a pause's, a reallocation's, a withdrawal's) is an HMAC under intake's key, which only
+intake can check a text against.
 """
 
 from collections.abc import Callable
@@ -60,7 +62,7 @@ def _assessment_outcome(state: State, event: Envelope) -> None:
 def _pause_started(state: State, event: Envelope) -> None:
     data = event["data"]
     state["pauses"].append({"start": data["paused_from"], "end": None,
-                            "reason_sha256": data["reason_sha256"]})  # fmt: skip
+                            "reason_digest": _reason_digest(event)})  # fmt: skip
     _note_episode(state, data["paused_from"])
 
 
@@ -106,7 +108,7 @@ def _consent_withdrawn(state: State, event: Envelope) -> None:
     data = event["data"]
     consent = next(c for c in state["consents"] if c["consent_id"] == data["consent_id"])
     consent.update(withdrawn_on=data["withdrawn_on"], stops=list(data["stops"]),
-                   withdrawal_reason_sha256=data["reason_sha256"])  # fmt: skip
+                   withdrawal_reason_digest=_reason_digest(event))  # fmt: skip
 
 
 @case_fold("intake.IpafRecorded")
@@ -160,6 +162,14 @@ def _note_episode(state: State, since: str) -> None:
     if not history or history[-1]["status"] != status:
         history.append({"status": status, "since": since})
     state["episode_status"] = status
+
+
+def _reason_digest(event: Envelope) -> dict[str, Any]:
+    """The reason's keyed digest (schema version 2), or the bare SHA-256 of version 1."""
+    data = event["data"]
+    if "reason_digest" in data:
+        return dict(data["reason_digest"])
+    return {"alg": "sha256", "key_id": None, "hex": data["reason_sha256"]}
 
 
 def _pick(event: Envelope, *names: str) -> dict[str, Any]:

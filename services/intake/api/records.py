@@ -11,6 +11,7 @@ from services.intake.api.views import (
     ConsentRecordedOut,
     ConsentWithdrawnOut,
     DataRequestOut,
+    DigestProofOut,
     RevisionOut,
 )
 from services.intake.data_requests import DataSubjectRequest
@@ -48,6 +49,17 @@ async def write_goodbye_letter(
 ):
     case, revision = await intake.write_goodbye_letter(case_id, **body.model_dump(), meta=meta)
     return RevisionOut.of(case, revision=revision)
+
+
+@router.post("/digest-proofs", response_model=DigestProofOut)
+async def prove_digest(
+    case_id: UUID, body: s.DigestProofIn, intake: Intake, queries: Queries, _: RequestMeta
+):
+    """Whether a text is the one a digest on Kafka was made of, in this case (say, a pause's
+    reason a client wrote down): only intake holds the key to tell."""
+    await queries.case(case_id)  # 404 for a case that does not exist
+    digest = body.digest.model_dump()
+    return DigestProofOut(matches=intake.digests.proves(case_id, body.text, digest))
 
 
 @router.post("/data-requests", status_code=201, response_model=DataRequestOut)

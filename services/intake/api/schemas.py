@@ -18,6 +18,7 @@ from shared.contracts.intake import (
     DocumentKind,
     EndingCode,
     EnquiryClosure,
+    KeyedDigest,
     ReferralSource,
     Signatory,
     TreatmentAppointmentType,
@@ -195,6 +196,11 @@ class TemplateIn(Strict):
 class DataRequestIn(Strict):
     kind: DataRequestKind
     received_on: PastDate
+
+
+class DigestProofIn(Strict):
+    text: Text
+    digest: KeyedDigest
 
 
 class DecisionIn(Strict):

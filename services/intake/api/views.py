@@ -146,6 +146,10 @@ class TemplateVersionOut(BaseModel):
     text_sha256: str
 
 
+class DigestProofOut(BaseModel):
+    matches: bool
+
+
 class DataRequestOut(BaseModel):
     request_id: UUID
     case_id: UUID

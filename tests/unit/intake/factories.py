@@ -22,6 +22,10 @@ IPAF = {
 }
 
 
+# A reason's keyed digest as the application makes it (services/intake/digests.py).
+REASON_DIGEST = {"alg": "hmac-sha256", "key_id": "intake-test", "hex": "0" * 64}
+
+
 def meta(actor: str = "staff-1", role: str = "intake_worker") -> dict[str, Any]:
     return {"actor": {"id": actor, "role": role}, "correlation_id": str(uuid4())}
 

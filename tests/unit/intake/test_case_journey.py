@@ -17,6 +17,7 @@ from tests.unit.intake.factories import (
     FIRST_SESSION_ON,
     IPAF,
     LATER,
+    REASON_DIGEST,
     REFERRED_ON,
     case_at,
     consented,
@@ -51,7 +52,12 @@ def test_an_unsuitable_client_is_discharged_with_the_assessment_ending_code():
 
 def test_the_episode_of_care_keeps_its_status_history():
     case = case_at("waiting")
-    case.pause(paused_from=date(2026, 1, 14), reason="client away", meta=meta())
+    case.pause(
+        paused_from=date(2026, 1, 14),
+        reason="client away",
+        reason_digest=REASON_DIGEST,
+        meta=meta(),
+    )
     case.resume(resumed_on=date(2026, 1, 16), meta=meta())
     case.allocate(therapist_id="therapist-1", allocated_on=ALLOCATED_ON, meta=meta())
     case.record_first_treatment_attended(
@@ -70,7 +76,9 @@ def test_the_episode_of_care_keeps_its_status_history():
 
 def test_the_waiting_clock_stops_at_the_first_attended_session_less_pauses():
     case = case_at("active")
-    case.pause(paused_from=date(2026, 1, 20), reason="flu", meta=meta())
+    case.pause(
+        paused_from=date(2026, 1, 20), reason="flu", reason_digest=REASON_DIGEST, meta=meta()
+    )
     case.collect_events()
     case.record_first_treatment_attended(
         attended_on=date(2026, 1, 30), appointment_id=None, appointment_type="02", meta=meta()
@@ -84,7 +92,13 @@ def test_the_waiting_clock_stops_at_the_first_attended_session_less_pauses():
 def test_reallocation_names_the_previous_therapist():
     case = case_at("active")
     case.collect_events()
-    case.reallocate(therapist_id="therapist-2", reallocated_on=LATER, reason="leave", meta=meta())
+    case.reallocate(
+        therapist_id="therapist-2",
+        reallocated_on=LATER,
+        reason="leave",
+        reason_digest=REASON_DIGEST,
+        meta=meta(),
+    )
     [event] = case.collect_events()
     assert (event.therapist_id, event.previous_therapist_id) == ("therapist-2", "therapist-1")
     assert [a["therapist_id"] for a in case.allocations] == ["therapist-1", "therapist-2"]
@@ -102,10 +116,22 @@ def test_a_withdrawal_states_what_it_stops():
     case = consented(case_at("treated"))
     recording, contract = uuid4(), next(iter(case.consents))
     case.record_consent(consent_id=recording, signed=signed(RECORDING_CONSENT), meta=meta())
-    stops = case.withdraw_consent(consent_id=recording, withdrawn_on=LATER, reason="-", meta=meta())
+    stops = case.withdraw_consent(
+        consent_id=recording,
+        withdrawn_on=LATER,
+        reason="-",
+        reason_digest=REASON_DIGEST,
+        meta=meta(),
+    )
     assert stops == ["audio_recording", "supervision_use_of_recordings"]
     assert case.missing_consents == []
-    stops = case.withdraw_consent(consent_id=contract, withdrawn_on=LATER, reason="-", meta=meta())
+    stops = case.withdraw_consent(
+        consent_id=contract,
+        withdrawn_on=LATER,
+        reason="-",
+        reason_digest=REASON_DIGEST,
+        meta=meta(),
+    )
     assert stops == ["treatment_sessions"] and case.missing_consents == [THERAPY_CONTRACT]
 
 

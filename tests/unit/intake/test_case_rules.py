@@ -9,6 +9,7 @@ from services.intake import errors
 from tests.unit.intake.factories import (
     FIRST_SESSION_ON,
     LATER,
+    REASON_DIGEST,
     REFERRED_ON,
     case_at,
     meta,
@@ -18,9 +19,9 @@ from tests.unit.intake.factories import (
 
 def test_pausing_a_paused_clock_is_refused_and_says_since_when():
     case = case_at("waiting")
-    case.pause(paused_from=LATER, reason="in hospital", meta=meta())
+    case.pause(paused_from=LATER, reason="in hospital", reason_digest=REASON_DIGEST, meta=meta())
     with pytest.raises(errors.CaseIsPaused, match="the case is waiting \\(paused since 2026-02-02"):
-        case.pause(paused_from=LATER, reason="again", meta=meta())
+        case.pause(paused_from=LATER, reason="again", reason_digest=REASON_DIGEST, meta=meta())
 
 
 def test_resuming_a_clock_that_is_not_paused_is_refused():
@@ -30,14 +31,18 @@ def test_resuming_a_clock_that_is_not_paused_is_refused():
 
 def test_the_clock_cannot_be_paused_once_treatment_started():
     with pytest.raises(errors.TreatmentAlreadyStarted, match="the clock has stopped"):
-        case_at("treated").pause(paused_from=LATER, reason="holiday", meta=meta())
+        case_at("treated").pause(
+            paused_from=LATER, reason="holiday", reason_digest=REASON_DIGEST, meta=meta()
+        )
 
 
 def test_a_pause_cannot_start_before_the_referral_or_end_before_it_started():
     case = case_at("waiting")
     with pytest.raises(errors.InvalidInput) as early:
-        case.pause(paused_from=date(2025, 12, 1), reason="away", meta=meta())
-    case.pause(paused_from=LATER, reason="away", meta=meta())
+        case.pause(
+            paused_from=date(2025, 12, 1), reason="away", reason_digest=REASON_DIGEST, meta=meta()
+        )
+    case.pause(paused_from=LATER, reason="away", reason_digest=REASON_DIGEST, meta=meta())
     with pytest.raises(errors.InvalidInput) as backwards:
         case.resume(resumed_on=REFERRED_ON, meta=meta())
     assert (early.value.field, backwards.value.field) == ("paused_from", "resumed_on")
@@ -58,7 +63,11 @@ def test_the_goodbye_letter_needs_a_treatment_session_first():
 def test_reallocation_to_the_same_therapist_is_refused():
     with pytest.raises(errors.SameTherapist, match="allocated to therapist-1 already"):
         case_at("active").reallocate(
-            therapist_id="therapist-1", reallocated_on=LATER, reason="-", meta=meta()
+            therapist_id="therapist-1",
+            reallocated_on=LATER,
+            reason="-",
+            reason_digest=REASON_DIGEST,
+            meta=meta(),
         )
 
 
@@ -99,15 +108,31 @@ def test_a_consent_is_withdrawn_once():
     case = case_at("active")
     consent_id = uuid4()
     case.record_consent(consent_id=consent_id, signed=signed(), meta=meta())
-    case.withdraw_consent(consent_id=consent_id, withdrawn_on=LATER, reason="-", meta=meta())
+    case.withdraw_consent(
+        consent_id=consent_id,
+        withdrawn_on=LATER,
+        reason="-",
+        reason_digest=REASON_DIGEST,
+        meta=meta(),
+    )
     with pytest.raises(errors.ConsentAlreadyWithdrawn, match="the consent is withdrawn on"):
-        case.withdraw_consent(consent_id=consent_id, withdrawn_on=LATER, reason="-", meta=meta())
+        case.withdraw_consent(
+            consent_id=consent_id,
+            withdrawn_on=LATER,
+            reason="-",
+            reason_digest=REASON_DIGEST,
+            meta=meta(),
+        )
 
 
 def test_withdrawing_a_consent_the_case_does_not_have_is_not_found():
     with pytest.raises(errors.NotFound):
         case_at("active").withdraw_consent(
-            consent_id=uuid4(), withdrawn_on=LATER, reason="-", meta=meta()
+            consent_id=uuid4(),
+            withdrawn_on=LATER,
+            reason="-",
+            reason_digest=REASON_DIGEST,
+            meta=meta(),
         )
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from services.intake import errors
 from services.intake.domain import Case
-from tests.unit.intake.factories import IPAF, LATER, case_at, meta, signed
+from tests.unit.intake.factories import IPAF, LATER, REASON_DIGEST, case_at, meta, signed
 
 STAGES = ["referred", "assessment_booked", "waiting", "active", "discharged"]
 OPEN = set(STAGES) - {"discharged"}
@@ -21,7 +21,7 @@ CONSENT = UUID(int=7)
 
 
 def pause(case: Case) -> None:
-    case.pause(paused_from=LATER, reason="client away", meta=meta())
+    case.pause(paused_from=LATER, reason="client away", reason_digest=REASON_DIGEST, meta=meta())
 
 
 def consent(case: Case) -> None:
@@ -74,7 +74,7 @@ COMMANDS: dict[str, Command] = {
     "reallocate the case": Command(
         {"active"},
         lambda c: c.reallocate(therapist_id="therapist-2", reallocated_on=LATER, reason="leave",
-                               meta=meta()),
+                               reason_digest=REASON_DIGEST, meta=meta()),
         lambda c: c.therapist_id == "therapist-2" and len(c.allocations) == 2,
     ),
     "record the first attended treatment session": Command(
@@ -86,7 +86,7 @@ COMMANDS: dict[str, Command] = {
     "withdraw a consent": Command(
         {"active"},
         lambda c: c.withdraw_consent(consent_id=CONSENT, withdrawn_on=LATER, reason="changed mind",
-                                     meta=meta()),
+                                     reason_digest=REASON_DIGEST, meta=meta()),
         lambda c: c.consents[CONSENT].withdrawn_on == LATER,
         needs=lambda c: consent(c) if c.status == "active" else None,
     ),
