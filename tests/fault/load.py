@@ -9,7 +9,7 @@ from datetime import date
 
 import httpx
 
-from tests.support.stack import STAFF
+from tests.support.gateway_identity import as_staff
 
 REFERRAL = {
     "referral_source": "self",
@@ -17,6 +17,7 @@ REFERRAL = {
     "site_id": "east",
     "client": {"name": "Fault Example"},
 }
+STAFF = as_staff("staff-fault", "intake_worker")  # signed as the gateway signs
 # Errors on a connection that was open: the server broke it (or died). A refused connection
 # (httpx.ConnectError) means nothing listens: the instance is down.
 BROKEN = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
@@ -59,7 +60,7 @@ class Load:
 
     async def _worker(self, number: int) -> None:
         turn = number
-        async with httpx.AsyncClient(headers=STAFF, timeout=30) as client:
+        async with httpx.AsyncClient(auth=STAFF, timeout=30) as client:
             while not self._stop.is_set():
                 url = self.urls[turn % len(self.urls)]
                 turn += 1

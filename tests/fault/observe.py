@@ -9,6 +9,8 @@ from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.coordinator.protocol import ConsumerProtocolMemberAssignment
 
+from tests.support.gateway_identity import AUDITOR
+
 RELAY_STATES = {"publishing", "standby", "broker_unreachable"}
 
 
@@ -19,7 +21,7 @@ async def ledger_counts(audit_url: str, case_ids: set[str], seconds: float = 90)
     after = -1
     loop = asyncio.get_running_loop()
     deadline = loop.time() + seconds
-    async with httpx.AsyncClient(base_url=audit_url, timeout=30) as audit:
+    async with httpx.AsyncClient(base_url=audit_url, auth=AUDITOR, timeout=30) as audit:
         while True:
             entries = await _page(audit, after)
             for entry in entries:
