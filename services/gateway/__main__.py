@@ -3,6 +3,7 @@ identity provider's keys, the policy table, the routes to the services, its acce
 (an event store and outbox relay of its own) and the break-glass list."""
 
 import asyncio
+import logging
 
 import httpx
 
@@ -26,6 +27,7 @@ async def setup(ctx: Context) -> None:
         await readmodel.ensure_schema(conn)
     assert settings.assertion_key is not None  # the settings refuse to start without it
     state = ctx.app.state
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per upstream call is noise
     state.upstream = Upstream(settings, private_key_of(settings.assertion_key.get_secret_value()))
     state.tokens = TokenValidator(settings, httpx.AsyncClient(timeout=5.0))
     state.access = AccessLog(ctx.store)
