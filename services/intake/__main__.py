@@ -9,7 +9,10 @@ from services.intake.application import IntakeApplication
 from services.intake.digests import KeyedDigests
 from services.intake.policies import CONSUMER as POLICY
 from services.intake.policies import SchedulingPolicies
+from services.intake.projections import SEARCH, project
 from services.intake.queries import IntakeQueries
+from services.intake.search import BlindIndex
+from services.intake.search_backfill import backfill
 from services.intake.settings import IntakeSettings
 from shared.kafka import topic_of
 from shared.service import Context, Service
@@ -18,13 +21,16 @@ log = structlog.get_logger()
 
 
 async def setup(ctx: Context) -> None:
-    async with ctx.pool.acquire() as conn:
-        await readmodel.ensure_schema(conn)
-    log.info("intake.case_index_caught_up", cases=await readmodel.catch_up(ctx.store))
     key = ctx.settings.digest_key
     digests = KeyedDigests.from_base64(key.get_secret_value() if key else None)
-    ctx.app.state.intake = IntakeApplication(ctx.store, digests)
-    ctx.app.state.queries = IntakeQueries(ctx.store)
+    SEARCH.blind = BlindIndex(digests.derived("search index"))
+    async with ctx.pool.acquire() as conn:
+        await readmodel.ensure_schema(conn)
+        await SEARCH.ensure_schema(conn)
+    log.info("intake.case_index_caught_up", cases=await readmodel.catch_up(ctx.store))
+    ctx.run("search-backfill", lambda: backfill(ctx.store, SEARCH))
+    ctx.app.state.intake = IntakeApplication(ctx.store, digests, SEARCH)
+    ctx.app.state.queries = IntakeQueries(ctx.store, search=SEARCH)
     # The first attended session of a scheduled course stops the waiting clock.
     ctx.consume(POLICY, [topic_of("scheduling")], SchedulingPolicies(ctx.store).handle)
 
@@ -34,7 +40,7 @@ INTAKE = Service(
     settings=IntakeSettings,
     routers=[router],
     errors=ERRORS,
-    projection=readmodel.project,
+    projection=project,
     setup=setup,
 )
 create_app = INTAKE.app

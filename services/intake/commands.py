@@ -15,6 +15,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from services.intake.digests import KeyedDigests
+from services.intake.search import SearchIndex
 from shared.envelope import Meta
 from shared.eventstore import AggregateNotFound, EventStore
 
@@ -43,10 +44,16 @@ async def get_typed(store: EventStore, kind: type[A], aggregate_id: UUID) -> A:
 
 
 class Commands:
-    def __init__(self, store: EventStore, digests: KeyedDigests | None = None):
+    def __init__(
+        self,
+        store: EventStore,
+        digests: KeyedDigests | None = None,
+        search: SearchIndex | None = None,
+    ):
         self.store = store
         # Keyed digests of short free text (reasons) for Kafka; a key of this process if none.
         self.digests = digests or KeyedDigests.from_base64(None)
+        self.search = search  # the blind index, for the duplicate check (None: no database)
 
     async def _get(self, kind: type[A], aggregate_id: UUID) -> A:
         return await get_typed(self.store, kind, aggregate_id)

@@ -48,5 +48,9 @@ class KeyedDigests:
             return False
         return hmac.compare_digest(expected, str(digest.get("hex", "")))
 
+    def derived(self, purpose: str) -> bytes:
+        """A key of its own for another use of the service key (the search index's)."""
+        return hmac.new(self.key, f"rapport intake {purpose}".encode(), hashlib.sha256).digest()
+
     def _case_key(self, case_id: UUID) -> bytes:
         return hmac.new(self.key, b"case:" + case_id.bytes, hashlib.sha256).digest()

@@ -76,6 +76,19 @@ class RequestAlreadyDecided(NotAllowed):
     """A data-subject request has its decision already."""
 
 
+class DuplicateReferral(NotAllowed):
+    """A referral for an NHS number whose case is still open, not confirmed a new episode."""
+
+    def __init__(self, case_id: object):
+        self.case_id = case_id
+        super().__init__(
+            "receive the referral",
+            f"in open case {case_id}",
+            subject="NHS number",
+            why="send new_episode: true if this is a new episode of care",
+        )
+
+
 class InvalidInput(IntakeError):
     """A value that the domain rules refuse, named by its field."""
 

@@ -6,6 +6,7 @@ from uuid import UUID, uuid4
 
 from services.intake.commands import ClientDetails, Commands
 from services.intake.domain import Case
+from services.intake.errors import DuplicateReferral
 from shared.envelope import Meta
 
 
@@ -18,7 +19,11 @@ class CaseCommands(Commands):
         site_id: str,
         client: ClientDetails,
         meta: Meta,
+        new_episode: bool = False,
     ) -> Case:
+        """A new case; one for an NHS number with an open case needs `new_episode`."""
+        if client.nhs_number and not new_episode:
+            await self._refuse_duplicate(client.nhs_number)
         case_id = uuid4()
         case = Case(
             id=case_id,
@@ -30,6 +35,13 @@ class CaseCommands(Commands):
         )
         await self._save(case)
         return case
+
+    async def _refuse_duplicate(self, nhs_number: str) -> None:
+        if self.search is None:
+            return
+        open_cases = await self.search.open_cases_of(self.store.pool, nhs_number)
+        if open_cases:
+            raise DuplicateReferral(open_cases[0])
 
     async def book_assessment(
         self,

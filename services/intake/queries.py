@@ -12,6 +12,7 @@ from services.intake.commands import get_typed
 from services.intake.data_requests import DataSubjectRequest
 from services.intake.domain import Case
 from services.intake.enquiry import Enquiry
+from services.intake.search import SearchIndex
 from services.intake.templates import DocumentTemplate, template_id
 from services.intake.waiting import breaches, days_waited
 from shared.envelope import Envelope
@@ -19,9 +20,34 @@ from shared.eventstore import AggregateNotFound, EventStore
 
 
 class IntakeQueries:
-    def __init__(self, store: EventStore, today: Callable[[], date] = clock.today):
+    def __init__(
+        self,
+        store: EventStore,
+        today: Callable[[], date] = clock.today,
+        search: SearchIndex | None = None,
+    ):
         self.store = store
         self.today = today
+        self.search = search or SearchIndex()
+
+    async def find_clients(self, site_id: str, **criteria: Any) -> list[dict[str, Any]]:
+        """Cases and enquiries of the site matching the criteria, by the blind index; only
+        the rows found are decrypted, to name who they are."""
+        rows = await self.search.find(self.store.pool, site_id, **criteria)
+        return [await self._hit(row) for row in rows]
+
+    async def open_enquiries(self, site_id: str) -> list[dict[str, Any]]:
+        rows = await self.search.open_enquiries(self.store.pool, site_id)
+        return [await self._hit(row) for row in rows]
+
+    async def _hit(self, row: Any) -> dict[str, Any]:
+        aggregate = await self.store.get(row["aggregate_id"])
+        person = aggregate.client if isinstance(aggregate, Case) else aggregate.contact
+        keys = ("kind", "case_id", "site_id", "status", "received_on")
+        return {"id": row["aggregate_id"], **{k: row[k] for k in keys}} | {
+            "name": person.get("name"),
+            "date_of_birth": person.get("date_of_birth"),
+        }
 
     async def case(self, case_id: UUID) -> Case:
         return await get_typed(self.store, Case, case_id)

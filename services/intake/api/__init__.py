@@ -3,11 +3,11 @@ queries, and answer; errors become problem details in one place (errors.py)."""
 
 from fastapi import APIRouter
 
-from services.intake.api import cases, enquiries, reads, records
+from services.intake.api import cases, enquiries, reads, records, search
 from services.intake.api.errors import ERRORS
 
 router = APIRouter()
-for module in (cases, records, enquiries, reads):
+for module in (cases, records, enquiries, reads, search):
     router.include_router(module.router)
 
 __all__ = ["ERRORS", "router"]

@@ -24,6 +24,7 @@ async def receive_referral(
         site_id=body.site_id,
         client=ClientDetails(**body.client.model_dump()),
         meta=meta,
+        new_episode=body.new_episode,
     )
     response.headers["Location"] = f"/cases/{case.id}"
     return CaseChanged.of(case)

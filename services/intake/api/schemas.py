@@ -96,6 +96,8 @@ class ReferralIn(Strict):
     referral_date: PastDate
     site_id: SiteId
     client: ClientIn
+    # Staff confirm a new episode for an NHS number whose case is still open (else 409).
+    new_episode: bool = False
 
 
 class EnquiryIn(Strict):

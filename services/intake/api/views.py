@@ -146,6 +146,17 @@ class TemplateVersionOut(BaseModel):
     text_sha256: str
 
 
+class SearchHit(BaseModel):
+    id: UUID  # the case's or the enquiry's
+    kind: str  # case | enquiry
+    case_id: UUID
+    site_id: str
+    status: str
+    received_on: date  # the referral's or the enquiry's date
+    name: str | None
+    date_of_birth: date | None
+
+
 class DigestProofOut(BaseModel):
     matches: bool
 
