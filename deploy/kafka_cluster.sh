@@ -162,7 +162,8 @@ down() {
 # SIGKILL: no shutdown, as when the machine dies.
 kill_nodes() {
   local n
-  for n in "$@"; do stop_node "$n" KILL; done
+  for n in "$@"; do stop_node "$n" KILL & done  # at once, as when a rack loses power
+  wait
   log "Kafka cluster nodes $* killed"
 }
 
