@@ -15,6 +15,7 @@ from services.gateway.openapi import describe
 from services.gateway.settings import GatewaySettings
 from services.gateway.tokens import TokenValidator
 from services.gateway.upstream import Upstream
+from services.gateway.web import router as web_router
 from shared.identity import private_key_of
 from shared.service import Context, Service
 
@@ -45,8 +46,8 @@ async def setup(ctx: Context) -> None:
 
 # The gateway authenticates its callers itself (bearer tokens): no path of it waits for an
 # assertion, which only it makes.
-GATEWAY = Service(name=SERVICE, settings=GatewaySettings, routers=[router], public_paths=("/",),
-                  projection=readmodel.project, setup=setup)  # fmt: skip
+GATEWAY = Service(name=SERVICE, settings=GatewaySettings, routers=[router, web_router],
+                  public_paths=("/",), projection=readmodel.project, setup=setup)  # fmt: skip
 create_app = GATEWAY.app
 
 if __name__ == "__main__":

@@ -1,0 +1,65 @@
+"""Pages from Jinja2 templates (autoescaped), the links a member's roles allow, the vendored
+static files, and the 403 page."""
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from services.gateway.policy import TABLE
+from services.gateway.web.sessions import WebSession
+from services.gateway.web.state import web_router
+
+HERE = Path(__file__).parent
+templates = Jinja2Templates(directory=HERE / "templates")
+STATIC = {"htmx.min.js": "text/javascript", "style.css": "text/css", "htmx.LICENSE": "text/plain"}
+router = web_router()
+
+# A link is shown only to a role whose permissions let it open the page.
+LINKS = [
+    ("Today", "/web/today", "diary.read", ("therapist",)),
+    ("Risk", "/web/risk", "risk.read", ("supervisor", "site_manager", "auditor")),
+    ("Case", "/web/cases", "case.read", ()),
+]
+
+
+def may(session: WebSession, action: str) -> bool:
+    return any(action in TABLE.get(role, {}) for role in session.roles)
+
+
+def links(session: WebSession) -> list[tuple[str, str]]:
+    shown = []
+    for title, href, action, roles in LINKS:
+        if may(session, action) and (not roles or set(roles) & set(session.roles)):
+            shown.append((title, href))
+    return shown
+
+
+def page(
+    request: Request, name: str, session: WebSession | None, status: int = 200, **context: Any
+) -> HTMLResponse:
+    context |= {
+        "session": session,
+        "links": links(session) if session else [],
+        "csrf": session.csrf if session else "",
+    }
+    answer = templates.TemplateResponse(request, name, context, status_code=status)
+    answer.headers["Cache-Control"] = "no-store"  # case data stays out of shared caches
+    return answer
+
+
+def refused(request: Request, session: WebSession | None, detail: Any) -> HTMLResponse:
+    return page(request, "refused.html", session, status=403, detail=detail)
+
+
+@router.get("/static/{name}", include_in_schema=False)
+async def static(name: str) -> Response:
+    if name not in STATIC:
+        return Response("not found", 404, media_type="text/plain")
+    return FileResponse(
+        HERE / "static" / name,
+        media_type=STATIC[name],
+        headers={"Cache-Control": "public, max-age=3600"},
+    )

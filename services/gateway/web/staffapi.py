@@ -1,0 +1,93 @@
+"""The web app reads and acts through the gateway's own staff API, in process: each call goes
+through the same token check, policy table, scope lookup, proxying and access events as a
+call from any other staff app, with the signed-in member's own token."""
+
+import asyncio
+import time
+from typing import Any
+
+import httpx
+from fastapi import Request
+
+from services.gateway.web.provider import Provider, SignInFailed
+from services.gateway.web.sessions import WebSession
+from shared.logging import CORRELATION_HEADER, current_correlation_id
+
+REFRESH_BEFORE = 30.0  # seconds: a token this close to expiry is refreshed before a call
+PARALLEL = 8  # calls of one page at once
+
+
+class SignedOut(Exception):
+    """The session's tokens can no longer be refreshed: sign in again."""
+
+
+class ApiError(Exception):
+    def __init__(self, answer: httpx.Response):
+        super().__init__(answer.status_code)
+        self.status = answer.status_code
+        try:
+            body = answer.json()
+        except ValueError:
+            body = {}
+        self.detail = body.get("detail", answer.text[:300]) if isinstance(body, dict) else body
+
+
+class StaffApi:
+    def __init__(self, request: Request, session: WebSession):
+        state = request.app.state
+        if getattr(state, "web_client", None) is None:
+            transport = httpx.ASGITransport(app=request.app)
+            state.web_client = httpx.AsyncClient(
+                transport=transport, base_url="http://gateway", timeout=30.0
+            )
+        self.client: httpx.AsyncClient = state.web_client
+        self.provider: Provider = state.web_provider
+        self.session = session
+        self.limit = asyncio.Semaphore(PARALLEL)
+
+    async def _headers(self) -> dict[str, str]:
+        session = self.session
+        if session.expires_at - time.monotonic() < REFRESH_BEFORE:
+            if not session.refresh_token:
+                raise SignedOut()
+            try:
+                tokens = await self.provider.refresh(session.refresh_token)
+            except SignInFailed:
+                raise SignedOut() from None
+            session.access_token = tokens["access_token"]
+            session.refresh_token = tokens.get("refresh_token", session.refresh_token)
+            session.expires_at = tokens["expires_at"]
+        headers = {"Authorization": f"Bearer {session.access_token}"}
+        if cid := current_correlation_id():
+            headers[CORRELATION_HEADER] = cid
+        return headers
+
+    async def call(self, method: str, path: str, **options: Any) -> httpx.Response:
+        async with self.limit:
+            answer = await self.client.request(
+                method, path, headers=await self._headers(), **options
+            )
+        if answer.status_code == 401:
+            raise SignedOut()
+        return answer
+
+    async def get(self, path: str, **params: Any) -> Any:
+        answer = await self.call("GET", path, params=params or None)
+        if answer.status_code != 200:
+            raise ApiError(answer)
+        return answer.json()
+
+    async def maybe(self, path: str) -> Any:
+        """A part of a page: None where the caller may not see it or it is not there."""
+        answer = await self.call("GET", path)
+        return answer.json() if answer.status_code == 200 else None
+
+    async def text(self, path: str) -> str | None:
+        answer = await self.call("GET", path)
+        return answer.text if answer.status_code == 200 else None
+
+    async def post(self, path: str, body: dict[str, Any]) -> Any:
+        answer = await self.call("POST", path, json=body)
+        if answer.status_code >= 300:
+            raise ApiError(answer)
+        return answer.json()

@@ -1,0 +1,24 @@
+"""The web app's parts on the gateway's app state, made at its first request (the gateway's
+setup stays its own), and the router every page module adds its routes to."""
+
+from fastapi import APIRouter, Depends, Request
+
+from services.gateway.web.provider import Provider
+from services.gateway.web.sessions import Sessions
+from services.gateway.web.settings import WebSettings
+
+
+async def ready(request: Request) -> None:
+    state = request.app.state
+    if getattr(state, "web_sessions", None) is None:
+        settings = WebSettings()
+        gateway = state.context.settings
+        state.web_settings = settings
+        state.web_secure = gateway.environment == "production"
+        state.web_provider = Provider(gateway.oidc_issuer, settings)
+        state.web_sessions = Sessions(settings.idle_minutes * 60)
+
+
+def web_router() -> APIRouter:
+    """Routes under /web, each with the parts made ready."""
+    return APIRouter(prefix="/web", dependencies=[Depends(ready)])

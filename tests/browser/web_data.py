@@ -1,0 +1,87 @@
+"""What the browser tests find in the app, made through the gateway's staff API with real
+Keycloak tokens: a case of therapist.north at site north, whose course began on the last
+weekday before now (planned straight at scheduling with its test clock, as a plan may only
+start in the future), and a pre-session form returned with PHQ-9 item 9 answered, which
+raises a risk flag."""
+
+import random
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+
+from tests.e2e.forms.steps import answers, eventually
+from tests.e2e.gateway_support import bearer
+from tests.e2e.test_gateway_reads_in_the_ledger import allocated_case, ok
+from tests.support.gateway_identity import as_staff
+from tests.support.stack import Stack
+
+LONDON = ZoneInfo("Europe/London")
+THERAPIST = "therapist.north"
+
+
+def last_weekdays(count: int = 6) -> list[date]:
+    day, found = datetime.now(LONDON).date(), []
+    while len(found) < count:
+        day -= timedelta(days=1)
+        if day.weekday() < 5:
+            found.append(day)
+    return found
+
+
+async def plan_in_the_past(stack: Stack, case_id: str) -> dict[str, Any]:
+    """Session 1 on a recent weekday at a free time of the therapist's diary."""
+    staff = as_staff(THERAPIST, "therapist", ("north",))
+    async with httpx.AsyncClient(base_url=stack.url("scheduling"), auth=staff) as scheduling:
+        await eventually(lambda: _course(scheduling, case_id), seconds=60)
+        for day in last_weekdays():
+            for _ in range(8):  # other tests book this therapist too: another time on a clash
+                at = f"{random.randint(9, 15):02d}:{random.choice(range(0, 60, 5)):02d}"
+                clock = datetime.combine(day, datetime.min.time(), LONDON) + timedelta(hours=7)
+                plan = {"first_date": day.isoformat(), "local_time": at, "mode": "video",
+                        "sessions": 16}  # fmt: skip
+                answer = await scheduling.post(f"/cases/{case_id}/course/plan", json=plan,
+                                               headers={"X-Clock": clock.isoformat()})  # fmt: skip
+                if answer.status_code == 200:
+                    return answer.json()  # type: ignore[no-any-return]
+                if answer.status_code != 409:
+                    break  # a closure (bank holiday): the weekday before
+    raise AssertionError(f"no free time for {case_id}'s course on recent weekdays")
+
+
+async def _course(scheduling: httpx.AsyncClient, case_id: str) -> bool:
+    return (await scheduling.get(f"/cases/{case_id}/course")).status_code == 200
+
+
+async def returned_form_with_a_flag(gateway: httpx.AsyncClient, case_id: str) -> dict[str, Any]:
+    therapist = await bearer(THERAPIST)
+
+    async def issued() -> list[dict[str, Any]] | None:
+        answer = await gateway.get(f"/forms/cases/{case_id}/forms", headers=therapist)
+        forms = answer.json() if answer.status_code == 200 else []
+        return forms if len(forms) >= 2 else None
+
+    forms = await eventually(issued, seconds=60)
+    for form in sorted(forms, key=lambda f: f["session_number"] or 99):
+        answer = await gateway.post(f"/forms/forms/{form['form_id']}/responses",
+                                    json={"responses": answers(item9=1)}, headers=therapist)  # fmt: skip
+        if answer.status_code == 201:
+            return form
+    raise AssertionError(f"no form of {case_id} took a response: {answer.text}")
+
+
+async def case_in_therapy(stack: Stack) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    """(case id, its course, the form that came back with a risk flag)."""
+    async with httpx.AsyncClient(base_url=stack.url("gateway"), timeout=30) as gateway:
+        case_id = await allocated_case(gateway, THERAPIST)
+        course = await plan_in_the_past(stack, case_id)
+        form = await returned_form_with_a_flag(gateway, case_id)
+        supervisor = await bearer("supervisor.north")
+
+        async def flagged() -> bool:
+            answer = await gateway.get("/forms/sites/north/risk-flags", headers=supervisor)
+            return any(f["case_id"] == case_id for f in await ok(answer))
+
+        await eventually(flagged, seconds=30)
+    return case_id, course, form
