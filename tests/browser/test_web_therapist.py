@@ -39,7 +39,8 @@ async def test_a_therapist_sees_today_opens_the_case_and_records_attendance(stac
         await shot(page, "therapist-case")
 
     async with httpx.AsyncClient(base_url=gateway) as api:
-        answer = await api.get(f"/scheduling/cases/{case_id}/course",
-                               headers=await bearer("therapist.north"))  # fmt: skip
+        answer = await api.get(
+            f"/scheduling/cases/{case_id}/course", headers=await bearer("therapist.north")
+        )
     recorded = next(s for s in answer.json()["sessions"] if s["session_id"] == first["session_id"])
     assert (recorded["status"], recorded["attendance_code"]) == ("held", "5")

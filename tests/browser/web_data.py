@@ -39,10 +39,17 @@ async def plan_in_the_past(stack: Stack, case_id: str) -> dict[str, Any]:
             for _ in range(8):  # other tests book this therapist too: another time on a clash
                 at = f"{random.randint(9, 15):02d}:{random.choice(range(0, 60, 5)):02d}"
                 clock = datetime.combine(day, datetime.min.time(), LONDON) + timedelta(hours=7)
-                plan = {"first_date": day.isoformat(), "local_time": at, "mode": "video",
-                        "sessions": 16}  # fmt: skip
-                answer = await scheduling.post(f"/cases/{case_id}/course/plan", json=plan,
-                                               headers={"X-Clock": clock.isoformat()})  # fmt: skip
+                plan = {
+                    "first_date": day.isoformat(),
+                    "local_time": at,
+                    "mode": "video",
+                    "sessions": 16,
+                }
+                answer = await scheduling.post(
+                    f"/cases/{case_id}/course/plan",
+                    json=plan,
+                    headers={"X-Clock": clock.isoformat()},
+                )
                 if answer.status_code == 200:
                     return answer.json()  # type: ignore[no-any-return]
                 if answer.status_code != 409:
@@ -64,8 +71,11 @@ async def returned_form_with_a_flag(gateway: httpx.AsyncClient, case_id: str) ->
 
     forms = await eventually(issued, seconds=60)
     for form in sorted(forms, key=lambda f: f["session_number"] or 99):
-        answer = await gateway.post(f"/forms/forms/{form['form_id']}/responses",
-                                    json={"responses": answers(item9=1)}, headers=therapist)  # fmt: skip
+        answer = await gateway.post(
+            f"/forms/forms/{form['form_id']}/responses",
+            json={"responses": answers(item9=1)},
+            headers=therapist,
+        )
         if answer.status_code == 201:
             return form
     raise AssertionError(f"no form of {case_id} took a response: {answer.text}")

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
 from services.gateway.web.render import may, page, refused
-from services.gateway.web.sessions import Sessions, WebSession, csrf_ok
+from services.gateway.web.sessions import Sessions, WebSession, csrf_ok, form_of
 from services.gateway.web.staffapi import ApiError, SignedOut, StaffApi
 from services.gateway.web.state import web_router
 
@@ -41,7 +41,7 @@ def signed_in(handler: Page, post: bool = False) -> Callable[..., Awaitable[Resp
         if session is None:
             return RedirectResponse(f"/web/login?next={request.url.path}", status_code=303)
         if post:
-            form = await request.form()
+            form = await form_of(request)
             presented = str(form.get("csrf") or request.headers.get("x-csrf-token") or "")
             if not csrf_ok(session, presented):
                 return refused(
@@ -155,7 +155,7 @@ async def _none() -> None:
 
 async def record_attendance(request: Request, session: WebSession, api: StaffApi) -> Response:
     case_id, session_id = request.path_params["case_id"], request.path_params["session_id"]
-    code = str((await request.form()).get("attendance_code") or "")
+    code = str((await form_of(request)).get("attendance_code") or "")
     path = f"/scheduling/cases/{case_id}/course/sessions/{session_id}/attendance"
     course = await api.post(path, {"attendance_code": code})
     recorded = next(s for s in course["sessions"] if s["session_id"] == session_id)

@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from services.gateway.web.pages import signed_in
 from services.gateway.web.render import page
-from services.gateway.web.sessions import WebSession
+from services.gateway.web.sessions import WebSession, form_of
 from services.gateway.web.staffapi import StaffApi
 from services.gateway.web.state import web_router
 
@@ -54,7 +54,7 @@ async def dashboard(request: Request, session: WebSession, api: StaffApi) -> Res
 
 async def acknowledge(request: Request, session: WebSession, api: StaffApi) -> Response:
     flag_id = request.path_params["flag_id"]
-    form = await request.form()
+    form = await form_of(request)
     body = {"action": str(form.get("action") or ""), "note": str(form.get("note") or "").strip()}
     await api.post(f"/forms/risk-flags/{flag_id}/acknowledgement", body)
     return RedirectResponse(f"/web/risk?done={flag_id}", status_code=303)

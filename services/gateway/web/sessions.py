@@ -8,6 +8,7 @@ again after the gateway restarts."""
 import secrets
 import time
 from dataclasses import dataclass, field
+from urllib.parse import parse_qs
 
 from fastapi import Request
 from fastapi.responses import Response
@@ -89,3 +90,9 @@ def set_cookie(response: Response, name: str, value: str, secure: bool, max_age:
 
 def csrf_ok(session: WebSession, presented: str | None) -> bool:
     return bool(presented) and secrets.compare_digest(session.csrf, presented or "")
+
+
+async def form_of(request: Request) -> dict[str, str]:
+    """An urlencoded form's fields, first value of each (the body is read once and kept)."""
+    text = (await request.body()).decode(errors="replace")
+    return {k: v[0] for k, v in parse_qs(text, max_num_fields=50).items()}

@@ -18,6 +18,7 @@ from services.gateway.web.sessions import (
     Sessions,
     WebSession,
     csrf_ok,
+    form_of,
     set_cookie,
 )
 from services.gateway.web.state import web_router
@@ -109,7 +110,7 @@ async def callback(request: Request, state: str = "", code: str = "", error: str
 async def logout(request: Request) -> Response:
     sessions: Sessions = _web(request).web_sessions
     session = sessions.of(request)
-    form = await request.form()
+    form = await form_of(request)
     if session is None:
         return RedirectResponse("/web/", status_code=303)
     if not csrf_ok(session, str(form.get("csrf") or "")):
