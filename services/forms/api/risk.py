@@ -13,8 +13,10 @@ from services.forms.errors import NotFound, RoleRefused
 from shared.actor import RequestMeta
 
 router = APIRouter(tags=["risk"])
-# Who may acknowledge a risk flag: clinicians, the duty clinician and supervisors.
-CLINICAL_ROLES = {"therapist", "duty_clinician", "clinical_supervisor", "clinical_lead"}
+# Who may acknowledge a risk flag: clinicians, the duty clinician and supervisors
+# ("supervisor" is the gateway's role of the site's clinical supervisor, the duty clinician).
+CLINICAL_ROLES = {"therapist", "supervisor", "duty_clinician", "clinical_supervisor",
+                  "clinical_lead"}  # fmt: skip
 
 
 @router.get("/sites/{site_id}/risk-flags")
