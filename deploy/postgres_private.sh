@@ -65,6 +65,8 @@ up() {
   if [ -z "$(psql_admin -c "SELECT 1 FROM pg_roles WHERE rolname = 'rapport'")" ]; then
     psql_admin -c "CREATE ROLE rapport LOGIN CREATEDB PASSWORD '$secret'"
   fi
+  # A test drops its databases WITH (FORCE): that ends autovacuum's workers in them too.
+  psql_admin -c "GRANT pg_signal_backend TO rapport"
   log "private PostgreSQL $NAME ready on 127.0.0.1:$PORT"
 }
 
