@@ -66,7 +66,7 @@ up() {
     psql_admin -c "CREATE ROLE rapport LOGIN CREATEDB PASSWORD '$secret'"
   fi
   # A test drops its databases WITH (FORCE): that ends autovacuum's workers in them too.
-  psql_admin -c "GRANT pg_signal_backend TO rapport"
+  psql_admin -c "SET client_min_messages = warning; GRANT pg_signal_backend TO rapport"
   log "private PostgreSQL $NAME ready on 127.0.0.1:$PORT"
 }
 
