@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 from jsonschema import Draft202012Validator, FormatChecker
 
 from shared.contracts.export import SCHEMAS
@@ -60,6 +61,9 @@ async def test_a_clients_details_stay_in_intake_not_on_kafka_dead_letters_logs_o
     found += [leak for r in await wire.dead_letters() for leak in
               leaks(f"dead letter {r.offset}", text_of(r), values)]  # fmt: skip
     entries = await ledger.entries_of({case_id}, per_case=len(ours))
+    async with httpx.AsyncClient(base_url=stack.url("audit")) as audit:
+        # The export is of the latest checkpoint: make one that covers the case's entries.
+        assert (await audit.post("/checkpoints")).status_code == 201
     for where, text in exported(stack, case_id, tmp_path).items():
         found += leaks(where, text, values)
     for name, path in logs.items():
