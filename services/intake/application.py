@@ -9,9 +9,10 @@ from services.intake.commands import ClientDetails
 from services.intake.desk import DeskCommands
 from services.intake.journey import CaseCommands
 from services.intake.records import TherapyRecordCommands
+from services.intake.subject_access import SubjectAccessCommands
 
 __all__ = ["ClientDetails", "IntakeApplication"]
 
 
-class IntakeApplication(CaseCommands, TherapyRecordCommands, DeskCommands):
+class IntakeApplication(CaseCommands, TherapyRecordCommands, DeskCommands, SubjectAccessCommands):
     """Every command of the intake service."""

@@ -58,6 +58,9 @@ class Commands:
     async def _get(self, kind: type[A], aggregate_id: UUID) -> A:
         return await get_typed(self.store, kind, aggregate_id)
 
+    async def _events_of(self, aggregate_id: UUID) -> list[Any]:
+        return await self.store.events(aggregate_id)
+
     async def _save(self, *aggregates: Aggregate) -> None:
         await self.store.save(*aggregates)
 

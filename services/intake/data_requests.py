@@ -34,6 +34,7 @@ class DataSubjectRequest(Aggregate):
         self.kind = kind
         self.received_on = received_on
         self.decision: dict[str, Any] | None = None
+        self.exports: list[dict[str, Any]] = []
 
     def decide(self, *, decision: str, reason: str, decided_on: date, meta: dict) -> None:
         if self.decision is not None:
@@ -67,3 +68,14 @@ class DataSubjectRequest(Aggregate):
     ) -> None:
         self.decision = {"decision": decision, "legal_basis": legal_basis, "reason": reason}
         self.decision["decided_on"] = decided_on
+
+    def record_export(self, *, export_sha256: str, exported_on: date, meta: dict) -> None:
+        """The person's record was produced for a granted access request (its digest kept)."""
+        if self.kind != "access" or (self.decision or {}).get("decision") != "granted":
+            state = "not a granted access request"
+            raise errors.RequestNotGranted("produce the subject access export", state, "request")
+        self._exported(export_sha256=export_sha256, exported_on=exported_on, meta=meta)
+
+    @event("SubjectAccessExported")
+    def _exported(self, export_sha256: str, exported_on: date, meta: dict) -> None:
+        self.exports.append({"export_sha256": export_sha256, "exported_on": exported_on})

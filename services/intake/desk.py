@@ -75,13 +75,28 @@ class DeskCommands(Commands):
         case = await self._get(Case, case_id)
         not_before("received_on", received_on, case.referral_date, "request_after_referral",
                    "the referral date")  # fmt: skip
+        return await self._request(case.id, case.site_id, kind, received_on, meta)
+
+    async def record_enquirer_data_request(
+        self, enquiry_id: UUID, *, kind: str, received_on: date, meta: Meta
+    ) -> DataSubjectRequest:
+        """A request by someone who only enquired: about the enquiry's (reserved) case id,
+        so it joins the case's history if a referral follows."""
+        enquiry = await self._get(Enquiry, enquiry_id)
+        not_before("received_on", received_on, enquiry.received_on, "request_after_enquiry",
+                   "the enquiry")  # fmt: skip
+        return await self._request(enquiry.case_id, enquiry.site_id, kind, received_on, meta)
+
+    async def _request(
+        self, case_id: UUID, site_id: str, kind: str, received_on: date, meta: Meta
+    ) -> DataSubjectRequest:
         request = DataSubjectRequest(
             id=uuid4(),
-            case_id=case.id,
-            site_id=case.site_id,
+            case_id=case_id,
+            site_id=site_id,
             kind=kind,
             received_on=received_on,
-            meta=self._meta(meta, case.id, case.site_id),
+            meta=self._meta(meta, case_id, site_id),
         )
         await self._save(request)
         return request

@@ -76,6 +76,10 @@ class RequestAlreadyDecided(NotAllowed):
     """A data-subject request has its decision already."""
 
 
+class RequestNotGranted(NotAllowed):
+    """A subject access export needs an access request that was granted."""
+
+
 class DuplicateReferral(NotAllowed):
     """A referral for an NHS number whose case is still open, not confirmed a new episode."""
 

@@ -65,18 +65,23 @@ class IntakeQueries:
         return request
 
     async def timeline(self, case_id: UUID) -> list[dict[str, Any]]:
-        """Every event of the case in order, in its public form (what Kafka carries)."""
-        events = await self.store.events(case_id)
-        if not events or not isinstance(events[0], Case.ReferralReceived):
+        """Every event of the case, its enquiry and its data requests, in the order they were
+        committed (the order the relay publishes them, so the audit ledger's), in their
+        public form (what Kafka carries)."""
+        members = {case_id, *await self.search.members_of(self.store.pool, case_id)}
+        by_place = {
+            (event.originator_id, event.originator_version): event
+            for member in members
+            for event in await self.store.events(member)
+        }
+        if not any(isinstance(e, Case.Event | Enquiry.Event) for e in by_place.values()):
             raise AggregateNotFound(case_id)
-        timeline = []
-        for event in events:
-            envelope = Envelope.of(SERVICE, event)
-            timeline.append(
-                {"version": envelope.originator_version}
-                | envelope.model_dump(include={"type", "occurred_at", "actor", "data"})
-            )
-        return timeline
+        order = await self.store.pool.fetch(
+            "SELECT originator_id, originator_version FROM stored_events"
+            " WHERE originator_id = ANY($1::uuid[]) ORDER BY notification_id",
+            list(members),
+        )
+        return [_entry(by_place[tuple(row)]) for row in order if tuple(row) in by_place]
 
     async def waiting_list(self, site_id: str, past_weeks: int | None = None) -> list[dict]:
         """Clients of the site whose waiting clock runs, oldest referral first; with
@@ -93,6 +98,13 @@ class IntakeQueries:
         rows = await readmodel.caseload(self.store.pool, therapist_id)
         keys = ("case_id", "site_id", "episode_status", "referral_date", "allocated_on")
         return [{k: r[k] for k in (*keys, "first_treatment_on")} for r in rows]
+
+
+def _entry(event: Any) -> dict[str, Any]:
+    envelope = Envelope.of(SERVICE, event)
+    return {"version": envelope.originator_version} | envelope.model_dump(
+        include={"originator_id", "type", "occurred_at", "actor", "data"}
+    )
 
 
 def _waiting_entry(row: Any, today: date) -> dict[str, Any]:

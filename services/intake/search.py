@@ -19,6 +19,7 @@ from typing import Any
 
 import asyncpg
 
+from services.intake.data_requests import DataSubjectRequest
 from services.intake.domain import Case
 from services.intake.enquiry import Enquiry
 from shared.schema import create_idempotently
@@ -76,6 +77,12 @@ class BlindIndex:
         return sorted({self.digest("name", t) for t in name_tokens(name or "")})
 
     def row(self, aggregate: Any) -> tuple[Any, ...] | None:
+        """A case's or an enquiry's row; a data request's too (nothing personal: it makes the
+        request one of its case's aggregates, for the case's timeline)."""
+        if isinstance(aggregate, DataSubjectRequest):
+            status = "decided" if aggregate.decision else "received"
+            return (aggregate.id, aggregate.case_id, "data_request", aggregate.version,
+                    aggregate.site_id, status, aggregate.received_on, None, None, [])  # fmt: skip
         if isinstance(aggregate, Case):
             person, kind, on = aggregate.client, "case", aggregate.referral_date
         elif isinstance(aggregate, Enquiry):
@@ -137,6 +144,13 @@ class SearchIndex:
             limit,
             *values,
         )
+
+    async def members_of(self, pool: asyncpg.Pool, case_id: Any) -> list[Any]:
+        """The ids of a case's aggregates: the case, its enquiry, its data requests."""
+        rows = await pool.fetch(
+            "SELECT aggregate_id FROM intake_search_index WHERE case_id = $1", case_id
+        )
+        return [r["aggregate_id"] for r in rows]
 
     async def open_enquiries(self, pool: asyncpg.Pool, site_id: str) -> list[asyncpg.Record]:
         return await pool.fetch(

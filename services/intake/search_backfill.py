@@ -5,6 +5,7 @@ own transaction meanwhile). Batches of ids, each aggregate read (decrypted) once
 import structlog
 from eventsourcing.utils import get_topic
 
+from services.intake.data_requests import DataSubjectRequest
 from services.intake.domain import Case
 from services.intake.enquiry import Enquiry
 from services.intake.search import SearchIndex
@@ -22,7 +23,11 @@ LIMIT $2
 
 
 async def backfill(store: EventStore, index: SearchIndex) -> None:
-    topics = [get_topic(Case.ReferralReceived), get_topic(Enquiry.EnquiryReceived)]  # type: ignore[attr-defined]
+    topics = [
+        get_topic(Case.ReferralReceived),
+        get_topic(Enquiry.EnquiryReceived),  # type: ignore[attr-defined]
+        get_topic(DataSubjectRequest.DataSubjectRequestReceived),  # type: ignore[attr-defined]
+    ]
     indexed = 0
     while ids := [r[0] for r in await store.pool.fetch(MISSING, topics, BATCH)]:
         aggregates = [await store.get(i) for i in ids]

@@ -187,6 +187,15 @@ class DataSubjectRequestReceived(EventContract):
     received_on: date
 
 
+class SubjectAccessExported(EventContract):
+    """The person's record was produced for a granted access request; `export_sha256` is the
+    SHA-256 of the export's canonical JSON (what was handed over, provably)."""
+
+    type = "intake.SubjectAccessExported"
+    export_sha256: Sha256Hex
+    exported_on: date
+
+
 class DataSubjectRequestDecided(EventContract):
     type = "intake.DataSubjectRequestDecided"
     decision: Decision

@@ -136,6 +136,14 @@ def _data_request(state: State, event: Envelope) -> None:
     request.update(event["data"])
 
 
+@case_fold("intake.SubjectAccessExported")
+def _subject_access_exported(state: State, event: Envelope) -> None:
+    requests = state.setdefault("data_requests", [])
+    request = next((r for r in requests if r["request_id"] == event["originator_id"]), None)
+    if request is not None:
+        request.setdefault("exports", []).append(dict(event["data"]))
+
+
 @case_fold("intake.EnquiryReceived", "intake.EnquiryConverted", "intake.EnquiryClosed")
 def _enquiry(state: State, event: Envelope) -> None:
     state.setdefault("enquiry", {}).update(event["data"])

@@ -6,7 +6,8 @@ from fastapi import APIRouter, Response
 
 from services.intake.api import schemas as s
 from services.intake.api.deps import Intake, Queries
-from services.intake.api.views import CaseChanged, EnquiryOut, TemplateVersionOut
+from services.intake.api.records import request_out
+from services.intake.api.views import CaseChanged, DataRequestOut, EnquiryOut, TemplateVersionOut
 from services.intake.application import ClientDetails
 from services.intake.enquiry import Enquiry
 from shared.actor import RequestMeta
@@ -63,6 +64,21 @@ async def close_enquiry(
     enquiry_id: UUID, body: s.EnquiryClosureIn, intake: Intake, meta: RequestMeta
 ):
     return _enquiry_out(await intake.close_enquiry(enquiry_id, **body.model_dump(), meta=meta))
+
+
+@router.post(
+    "/enquiries/{enquiry_id}/data-requests",
+    status_code=201,
+    response_model=DataRequestOut,
+    tags=["enquiries"],
+)
+async def record_enquirer_data_request(
+    enquiry_id: UUID, body: s.DataRequestIn, intake: Intake, meta: RequestMeta
+):
+    """A data-subject request by someone who only enquired; decided, like any, at
+    /cases/{case_id}/data-requests/{request_id}/decision with the enquiry's case id."""
+    request = await intake.record_enquirer_data_request(enquiry_id, **body.model_dump(), meta=meta)
+    return request_out(request)
 
 
 @router.post(

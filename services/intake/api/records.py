@@ -1,6 +1,7 @@
 """Routes of a case's therapy record (consents, the IPAF, the goodbye letter) and of its
 data-subject requests. Parse, call the application, answer."""
 
+from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter
@@ -15,6 +16,7 @@ from services.intake.api.views import (
     RevisionOut,
 )
 from services.intake.data_requests import DataSubjectRequest
+from services.intake.subject_access_html import render
 from shared.actor import RequestMeta
 
 router = APIRouter(prefix="/cases/{case_id}", tags=["therapy record"])
@@ -66,7 +68,7 @@ async def prove_digest(
 async def record_data_request(
     case_id: UUID, body: s.DataRequestIn, intake: Intake, meta: RequestMeta
 ):
-    return _request_out(await intake.record_data_request(case_id, **body.model_dump(), meta=meta))
+    return request_out(await intake.record_data_request(case_id, **body.model_dump(), meta=meta))
 
 
 @router.post("/data-requests/{request_id}/decision", response_model=DataRequestOut)
@@ -74,15 +76,26 @@ async def decide_data_request(
     case_id: UUID, request_id: UUID, body: s.DecisionIn, intake: Intake, meta: RequestMeta
 ):
     request = await intake.decide_data_request(case_id, request_id, **body.model_dump(), meta=meta)
-    return _request_out(request)
+    return request_out(request)
+
+
+@router.post("/data-requests/{request_id}/export", status_code=201)
+async def export_subject_access(
+    case_id: UUID, request_id: UUID, intake: Intake, meta: RequestMeta
+) -> dict[str, Any]:
+    """For a granted access request: the person's record as JSON (`fhir`: a FHIR R4 Bundle
+    of Patient, EpisodeOfCare and Consents; `events`: everything stored, decrypted) and as a
+    readable HTML page (`html`). Each export is recorded on the request with its SHA-256."""
+    _, export = await intake.export_subject_access(case_id, request_id, meta=meta)
+    return export | {"html": render(export)}
 
 
 @router.get("/data-requests/{request_id}", response_model=DataRequestOut)
 async def data_request(case_id: UUID, request_id: UUID, queries: Queries, _: RequestMeta):
-    return _request_out(await queries.data_request(case_id, request_id))
+    return request_out(await queries.data_request(case_id, request_id))
 
 
-def _request_out(request: DataSubjectRequest) -> DataRequestOut:
+def request_out(request: DataSubjectRequest) -> DataRequestOut:
     return DataRequestOut(
         request_id=request.id,
         case_id=request.case_id,

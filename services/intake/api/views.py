@@ -98,6 +98,7 @@ class CaseOut(BaseModel):
 
 
 class TimelineEntry(BaseModel):
+    originator_id: UUID  # the case's, its enquiry's or a data request's
     version: int
     type: str
     occurred_at: datetime

@@ -23,6 +23,9 @@ class InMemoryIntake(IntakeApplication):
             raise AggregateNotFound(aggregate_id)
         return aggregate
 
+    async def _events_of(self, aggregate_id: UUID) -> list[Any]:
+        return list(self.events.get(aggregate_id, []))
+
     async def _save(self, *aggregates: Aggregate) -> None:
         pending = [(a.id, a.collect_events()) for a in aggregates]
         for aggregate_id, events in pending:

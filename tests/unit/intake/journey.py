@@ -140,6 +140,8 @@ async def _data_requests(intake: InMemoryIntake, case_id: UUID) -> None:
             decided_on=date(2026, 6, 2),
             meta=m,
         )
+        if decision == "granted":
+            await intake.export_subject_access(case_id, request.id, meta=m)
 
 
 def personal_values() -> list[str]:
