@@ -9,7 +9,7 @@ enquiry's site; "therapist" {therapist_id}; "global" has no scope; "public" need
 
 from dataclasses import dataclass
 
-from services.gateway.policy import ACTIONS, Kind
+from services.gateway.policy import ACTIONS, READS, Kind
 
 
 @dataclass(frozen=True)
@@ -26,8 +26,9 @@ class Route:
 
     @property
     def shows_a_case(self) -> bool:
-        """A read that shows case data: recorded as an access event."""
-        return self.method == "GET" and self.kind == "case"
+        """A read that shows case data (a digest proved against a text is one too): recorded
+        as an access event."""
+        return self.kind == "case" and self.action in READS
 
 
 def _routes(service: str, spec: str) -> list[Route]:
@@ -41,8 +42,10 @@ ROUTES: list[Route] = [
         """
 POST /enquiries                                         enquiry.write   site
 GET  /enquiries/{enquiry_id}                            enquiry.read    enquiry
+GET  /sites/{site_id}/enquiries                         enquiry.read    site
 POST /enquiries/{enquiry_id}/referral                   enquiry.write   enquiry
 POST /enquiries/{enquiry_id}/closure                    enquiry.write   enquiry
+POST /enquiries/{enquiry_id}/data-requests              enquiry.write   enquiry
 POST /referrals                                         referral.write  site
 POST /cases/{case_id}/assessment                        case.intake     case
 POST /cases/{case_id}/assessment/outcome                case.intake     case
@@ -54,6 +57,7 @@ POST /cases/{case_id}/consents                          case.intake     case
 POST /cases/{case_id}/consents/{consent_id}/withdrawal  case.intake     case
 POST /cases/{case_id}/data-requests                     case.intake     case
 POST /cases/{case_id}/data-requests/{request_id}/decision data_request.decide case
+POST /cases/{case_id}/data-requests/{request_id}/export   data_request.decide case
 GET  /cases/{case_id}/data-requests/{request_id}        case.read       case
 POST /cases/{case_id}/first-treatment                   case.clinical   case
 POST /cases/{case_id}/ipaf                              case.clinical   case
@@ -61,7 +65,9 @@ POST /cases/{case_id}/goodbye-letter                    case.clinical   case
 POST /cases/{case_id}/discharge                         case.clinical   case
 GET  /cases/{case_id}                                   case.read       case
 GET  /cases/{case_id}/timeline                          case.read       case
+POST /cases/{case_id}/digest-proofs                     case.read       case
 GET  /sites/{site_id}/waiting-list                      waiting_list.read site
+GET  /sites/{site_id}/search                            case.read       site
 GET  /therapists/{therapist_id}/caseload                caseload.read   therapist
 POST /templates/{kind}/versions                         template.manage global
 GET  /templates/{kind}                                  template.read   global

@@ -6,16 +6,14 @@ import json
 from typing import Any
 from uuid import UUID
 
-import httpx
-
 from services.gateway.policy import Scope
 from services.gateway.routes import Route
-from services.gateway.upstream import Upstream, json_of
+from services.gateway.upstream import Answer, Upstream, json_of
 from shared.identity import Identity
 
 
 class LookupFailed(Exception):
-    def __init__(self, answer: httpx.Response):
+    def __init__(self, answer: Answer):
         super().__init__(answer.status_code)
         self.answer = answer
 

@@ -18,7 +18,7 @@ from services.gateway.__main__ import GATEWAY
 from services.gateway.limits import RateLimit
 from services.gateway.settings import GatewaySettings
 from services.gateway.tokens import TokenValidator
-from services.gateway.upstream import SERVICES, Upstream
+from services.gateway.upstream import Answer, Upstream
 from shared import identity
 
 ISSUER, AUDIENCE, KID = "https://idp.test/realms/charity", "rapport-gateway", "test-key-1"
@@ -79,6 +79,20 @@ def service_answer(fakes: Fakes, service: str, request: httpx.Request) -> httpx.
     return httpx.Response(200, json={"service": service})
 
 
+class FakeServices(Upstream):
+    """The gateway's own client up to the wire; the fake answers instead of the network."""
+
+    def __init__(self, config: GatewaySettings, fakes: Fakes):
+        super().__init__(config, fakes.assertion_key)
+        self.fakes = fakes
+
+    async def request(self, service: str, method: str, path: str, query: str, body: bytes,
+                      headers: dict[str, str]) -> Answer:  # fmt: skip
+        sent = httpx.Request(method, f"http://{service}{path}", headers=headers, content=body)
+        answer = service_answer(self.fakes, service, sent)
+        return Answer(answer.status_code, dict(answer.headers), answer.content)
+
+
 def gateway_app(**settings: Any) -> tuple[Any, Fakes]:
     fakes = Fakes(rsa.generate_private_key(public_exponent=65537, key_size=2048),
                   Ed25519PrivateKey.generate())  # fmt: skip
@@ -91,13 +105,7 @@ def gateway_app(**settings: Any) -> tuple[Any, Fakes]:
     jwks = {"keys": [{**jwk, "kid": KID, "use": "sig", "alg": "RS256"}]}
     idp = httpx.AsyncClient(transport=httpx.MockTransport(lambda _: httpx.Response(200, json=jwks)))
     app.state.tokens = TokenValidator(config, idp)
-    upstream = Upstream(config, fakes.assertion_key)
-    upstream.clients = {
-        name: httpx.AsyncClient(base_url=f"http://{name}", transport=httpx.MockTransport(
-            lambda request, name=name: service_answer(fakes, name, request)))  # type: ignore[misc]
-        for name in SERVICES
-    }  # fmt: skip
-    app.state.upstream = upstream
+    app.state.upstream = FakeServices(config, fakes)
     app.state.access = Recorder(fakes.views)
     app.state.rate_limit = RateLimit(config.rate_limit_requests, config.rate_limit_window_seconds)
     app.state.runtime = type("Runtime", (), {"pool": NoRows()})()
