@@ -65,6 +65,7 @@ class Case(Assessment, WaitingClock, Consents, ClinicalRecord):
         self.ipaf = []
         self.letters = []
         self.episode_history: list[dict[str, Any]] = []
+        self.corrections: list[dict[str, Any]] = []
         self._note_episode(referral_date)
 
     @property
@@ -91,6 +92,34 @@ class Case(Assessment, WaitingClock, Consents, ClinicalRecord):
         if self.open_pause:
             return f"{self.status} (paused since {self.open_pause.start.isoformat()})"
         return self.status
+
+    def correct_client_details(
+        self, *, corrected: dict[str, Any], corrected_on: date, meta: dict
+    ) -> list[str]:
+        """Correct the client's details (name, contact details, ...) as an event of its own:
+        the referral is never rewritten, and the history keeps what was replaced. Allowed in
+        every stage (rectification outlives treatment); returns the fields that changed."""
+        changed = sorted(k for k, v in corrected.items() if self.client.get(k) != v)
+        if not changed:
+            raise errors.InvalidInput("corrected", "changes nothing the case holds")
+        previous = {k: self.client.get(k) for k in changed}
+        self._client_details_corrected(
+            fields=changed,
+            previous=previous,
+            corrected={k: corrected[k] for k in changed},
+            corrected_on=corrected_on,
+            meta=meta,
+        )
+        return changed
+
+    @event("ClientDetailsCorrected")
+    def _client_details_corrected(
+        self, fields: list[str], previous: dict, corrected: dict, corrected_on: date, meta: dict
+    ) -> None:
+        self.client = {**self.client, **corrected}
+        self.client = {k: v for k, v in self.client.items() if v is not None}
+        record = {"fields": fields, "previous": previous, "corrected": corrected}
+        self.corrections.append(record | {"on": corrected_on, "by": meta["actor"]["id"]})
 
     def allocate(self, *, therapist_id: str, allocated_on: date, meta: dict) -> None:
         """A waiting client gets a therapist: the case becomes active."""

@@ -2,8 +2,10 @@
 first attended treatment session, discharge. Get, mutate, save; ids are made here."""
 
 from datetime import date, datetime
+from typing import Any
 from uuid import UUID, uuid4
 
+from services.intake import clock
 from services.intake.commands import ClientDetails, Commands
 from services.intake.domain import Case
 from services.intake.errors import DuplicateReferral
@@ -42,6 +44,17 @@ class CaseCommands(Commands):
         open_cases = await self.search.open_cases_of(self.store.pool, nhs_number)
         if open_cases:
             raise DuplicateReferral(open_cases[0])
+
+    async def correct_client_details(
+        self, case_id: UUID, *, corrected: dict[str, Any], meta: Meta
+    ) -> tuple[Case, list[str]]:
+        case = await self._get(Case, case_id)
+        m = self._meta(meta, case.id, case.site_id)
+        fields = case.correct_client_details(
+            corrected=corrected, corrected_on=clock.today(), meta=m
+        )
+        await self._save(case)
+        return case, fields
 
     async def book_assessment(
         self,

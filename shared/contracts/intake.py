@@ -187,6 +187,18 @@ class DataSubjectRequestReceived(EventContract):
     received_on: date
 
 
+ClientField = Literal["name", "phone", "email", "address", "date_of_birth", "nhs_number"]
+
+
+class ClientDetailsCorrected(EventContract):
+    """Which of the client's details were corrected, and when; the values (before and after)
+    stay in the intake store."""
+
+    type = "intake.ClientDetailsCorrected"
+    fields: list[ClientField] = Field(min_length=1)
+    corrected_on: date
+
+
 class SubjectAccessExported(EventContract):
     """The person's record was produced for a granted access request; `export_sha256` is the
     SHA-256 of the export's canonical JSON (what was handed over, provably)."""

@@ -136,6 +136,12 @@ def _data_request(state: State, event: Envelope) -> None:
     request.update(event["data"])
 
 
+@case_fold("intake.ClientDetailsCorrected")
+def _client_details_corrected(state: State, event: Envelope) -> None:
+    correction = _pick(event, "fields", "corrected_on")
+    state.setdefault("corrections", []).append({**correction, "by": event["actor"]["id"]})
+
+
 @case_fold("intake.SubjectAccessExported")
 def _subject_access_exported(state: State, event: Envelope) -> None:
     requests = state.setdefault("data_requests", [])

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Response
 
 from services.intake.api import schemas as s
 from services.intake.api.deps import Intake
-from services.intake.api.views import CaseChanged
+from services.intake.api.views import CaseChanged, CorrectedOut
 from services.intake.application import ClientDetails
 from shared.actor import RequestMeta
 
@@ -28,6 +28,17 @@ async def receive_referral(
     )
     response.headers["Location"] = f"/cases/{case.id}"
     return CaseChanged.of(case)
+
+
+@router.post("/cases/{case_id}/client-details/corrections", response_model=CorrectedOut)
+async def correct_client_details(
+    case_id: UUID, body: s.CorrectionIn, intake: Intake, meta: RequestMeta
+):
+    """Correct the client's name or contact details: an event of its own (who, when, which
+    fields), the case's history keeping the values replaced."""
+    corrected = body.model_dump(exclude_unset=True)
+    case, fields = await intake.correct_client_details(case_id, corrected=corrected, meta=meta)
+    return CorrectedOut.of(case, fields=fields)
 
 
 @router.post("/cases/{case_id}/assessment", response_model=CaseChanged)

@@ -91,6 +91,17 @@ class ClientIn(Strict):
     nhs_number: NhsNumber | None = None
 
 
+class CorrectionIn(Strict):
+    """The details to correct; a detail left out stays as it is."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    phone: str | None = Field(default=None, max_length=40)
+    email: EmailStr | None = None
+    address: str | None = Field(default=None, max_length=500)
+    date_of_birth: BirthDate | None = None
+    nhs_number: NhsNumber | None = None
+
+
 class ReferralIn(Strict):
     referral_source: ReferralSource
     referral_date: PastDate

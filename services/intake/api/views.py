@@ -28,6 +28,10 @@ class CaseChanged(BaseModel):
         )
 
 
+class CorrectedOut(CaseChanged):
+    fields: list[str]
+
+
 class ConsentRecordedOut(CaseChanged):
     consent_id: UUID
 
@@ -62,6 +66,7 @@ class CaseOut(BaseModel):
     ipaf: list[dict[str, Any]]
     goodbye_letters: list[dict[str, Any]]
     ending: dict[str, Any] | None
+    corrections: list[dict[str, Any]]  # every correction of the client's details, both values
 
     @classmethod
     def of(cls, case: Case, today: date) -> "CaseOut":
@@ -94,6 +99,7 @@ class CaseOut(BaseModel):
             ipaf=case.ipaf,
             goodbye_letters=case.letters,
             ending=case.ending,
+            corrections=case.corrections,
         )
 
 

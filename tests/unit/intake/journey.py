@@ -43,6 +43,7 @@ async def run_every_command(intake: InMemoryIntake) -> UUID:
     case_id = await _enquiries_and_templates(intake)
     await _into_treatment(intake, case_id)
     await _therapy_and_discharge(intake, case_id)
+    await intake.correct_client_details(case_id, corrected={"phone": "07700 900999"}, meta=staff())
     await _data_requests(intake, case_id)
     return case_id
 
