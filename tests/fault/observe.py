@@ -168,15 +168,18 @@ async def topic_setting(bootstrap: str, topic: str, name: str) -> str | None:
     return None
 
 
-async def degraded_within(url: str, seconds: float) -> list[str]:
-    """The components an instance names as degraded, once it names none (or at the end)."""
-    degraded: list[str] = ["(no answer)"]
+async def degraded_within(url: str, seconds: float) -> dict[str, str]:
+    """The components an instance names as degraded (with their state), once it names none
+    (or at the end)."""
+    degraded = {"(no answer)": ""}
     async with httpx.AsyncClient(base_url=url) as client:
         for _ in range(int(seconds * 4)):
             try:
-                degraded = (await client.get("/health/ready")).json().get("degraded", [])
-            except (httpx.TransportError, ValueError):
-                degraded = ["(no answer)"]
+                body = (await client.get("/health/ready")).json()
+                components = body.get("components") or {}
+                degraded = {n: components.get(n, {}).get("state") for n in body["degraded"]}
+            except (httpx.TransportError, ValueError, KeyError):
+                degraded = {"(no answer)": ""}
             if not degraded:
                 break
             await asyncio.sleep(0.25)

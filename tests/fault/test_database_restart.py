@@ -47,4 +47,4 @@ async def test_postgres_restarted_mid_load_commands_get_503_then_succeed_and_eve
     counts = await ledger_counts(stack.url("audit"), set(load.acknowledged))
     assert set(counts.values()) == {1}
     for service in ("intake", "audit"):  # relay, consumers, checkpointer: back by themselves
-        assert await degraded_within(stack.url(service), 30) == [], f"{service} recovered"
+        assert await degraded_within(stack.url(service), 30) == {}, f"{service} recovered"
