@@ -56,6 +56,7 @@ POST /cases/{case_id}/reallocation                      case.intake     case
 POST /cases/{case_id}/consents                          case.intake     case
 POST /cases/{case_id}/consents/{consent_id}/withdrawal  case.intake     case
 POST /cases/{case_id}/data-requests                     case.intake     case
+POST /cases/{case_id}/client-details/corrections        case.intake     case
 POST /cases/{case_id}/data-requests/{request_id}/decision data_request.decide case
 POST /cases/{case_id}/data-requests/{request_id}/export   data_request.decide case
 GET  /cases/{case_id}/data-requests/{request_id}        case.read       case
