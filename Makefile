@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-unit lint bench infra-up infra-down venv clean-state schemas generated
+.PHONY: run test test-unit lint bench infra-up infra-down venv clean-state schemas generated demo
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
@@ -51,3 +51,6 @@ generated:
 
 # An access token of a demo user (development realm), for curl: make token ROLE=therapist SITE=north
 token: ; @$(PY) -m services.gateway.devtoken $(ROLE) $(SITE)
+
+# On a running stack (make run): one site's month through the gateway, then the auditor's check.
+demo: venv ; set -a; source .state/dev.env; set +a; $(PY) -m demo
