@@ -35,6 +35,7 @@ async def plan_in_the_past(stack: Stack, case_id: str) -> dict[str, Any]:
     staff = as_staff(THERAPIST, "therapist", ("north",))
     async with httpx.AsyncClient(base_url=stack.url("scheduling"), auth=staff) as scheduling:
         await eventually(lambda: _course(scheduling, case_id), seconds=60)
+        answer = None
         for day in last_weekdays():
             for _ in range(8):  # other tests book this therapist too: another time on a clash
                 at = f"{random.randint(9, 15):02d}:{random.choice(range(0, 60, 5)):02d}"
@@ -54,7 +55,7 @@ async def plan_in_the_past(stack: Stack, case_id: str) -> dict[str, Any]:
                     return answer.json()  # type: ignore[no-any-return]
                 if answer.status_code != 409:
                     break  # a closure (bank holiday): the weekday before
-    raise AssertionError(f"no free time for {case_id}'s course on recent weekdays")
+    raise AssertionError(f"no free time for {case_id}'s course: {answer.text}")
 
 
 async def _course(scheduling: httpx.AsyncClient, case_id: str) -> bool:

@@ -140,9 +140,15 @@ async def case_overview(request: Request, session: WebSession, api: StaffApi) ->
         timeline=timeline or [],
         chart=Markup(chart) if chart and chart.lstrip().startswith(("<?xml", "<svg")) else None,
         flags=[f for f in flags or [] if str(f["case_id"]) == case_id],
-        views=(history or {}).get("state", {}).get("views", []) if history else None,
+        views=_views(history) if may(session, "ledger.read") else None,
         may_write=may(session, "course.write"),
     )
+
+
+def _views(history: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """Who viewed the case, as the ledger's replay has it (none while the case is not yet
+    in the ledger)."""
+    return list((history or {}).get("state", {}).get("views", []))
 
 
 def _site_role(session: WebSession) -> bool:

@@ -1,0 +1,75 @@
+"""A supervisor acknowledges a risk flag on the risk dashboard; an auditor sees on the case
+overview who viewed the case (from the audit ledger); a role whose permissions refuse a page
+gets neither its link nor the page (403)."""
+
+import asyncio
+
+import httpx
+from playwright.async_api import expect
+
+from tests.browser.browser import chromium, shot, signed_in
+from tests.browser.web_data import case_in_therapy
+from tests.e2e.gateway_support import bearer, with_gateway
+from tests.support.stack import Stack
+
+
+async def test_a_supervisor_acknowledges_a_risk_flag_with_the_action_taken(stack: Stack):
+    await with_gateway(stack, "scheduling", "forms")
+    case_id, _, _ = await case_in_therapy(stack)
+    gateway = stack.url("gateway")
+    async with chromium() as browser:
+        page = await signed_in(browser, gateway, "supervisor.north")
+        await page.click("nav >> text=Risk")
+        row = page.locator("tr", has=page.locator(f'a[href="/web/cases/{case_id}"]'))
+        await expect(row).to_have_count(1)
+        await row.locator("select").select_option("contacted_client")
+        await row.locator("input[name=note]").fill("Called the client; safe, plan reviewed.")
+        await shot(page, "supervisor-risk")
+        await row.locator("button", has_text="Acknowledge").click()
+        await expect(page.get_by_role("status")).to_have_text("Flag acknowledged.")
+        await expect(page.locator(f'a[href="/web/cases/{case_id}"]')).to_have_count(0)
+
+    async with httpx.AsyncClient(base_url=gateway) as api:
+        listed = await api.get(
+            "/forms/sites/north/risk-flags", headers=await bearer("supervisor.north")
+        )
+    assert [f for f in listed.json() if f["case_id"] == case_id] == []
+
+
+async def test_an_auditor_sees_who_viewed_the_case(stack: Stack):
+    await with_gateway(stack, "scheduling", "forms")
+    case_id, _, _ = await case_in_therapy(stack)
+    gateway = stack.url("gateway")
+    async with httpx.AsyncClient(base_url=gateway) as api:
+        viewed = await api.get(f"/intake/cases/{case_id}", headers=await bearer("therapist.north"))
+        assert viewed.status_code == 200
+    async with chromium() as browser:
+        page = await signed_in(browser, gateway, "auditor.north")
+        await page.fill("#case_id", case_id)
+        await page.click('button:has-text("Open")')
+        await page.wait_for_url(f"{gateway}/web/cases/{case_id}")
+        views = page.locator("table.views")
+        for _ in range(60):  # the access event reaches the ledger through Kafka
+            if "therapist.north\ttherapist\t/intake/cases/{case_id}\t" in await views.inner_text():
+                break
+            await asyncio.sleep(1)
+            await page.reload()
+        seen = views.locator("tr", has_text="/intake/cases/{case_id}")
+        assert "therapist.north" in await seen.first.inner_text()
+        await shot(page, "auditor-case-views")
+
+
+async def test_a_role_refused_a_page_has_no_link_to_it_and_gets_the_403_page(stack: Stack):
+    await with_gateway(stack, "scheduling", "forms")
+    gateway = stack.url("gateway")
+    async with httpx.AsyncClient(base_url=gateway, timeout=30) as api:
+        from tests.e2e.test_gateway_reads_in_the_ledger import allocated_case
+
+        case_id = await allocated_case(api, "therapist.north")
+    async with chromium() as browser:
+        page = await signed_in(browser, gateway, "admin.north")
+        assert await page.locator("nav a").all_inner_texts() == []
+        answer = await page.goto(f"{gateway}/web/cases/{case_id}")
+        assert answer is not None and answer.status == 403
+        assert "case.read" in await page.inner_text("main")
+        await shot(page, "admin-refused")
