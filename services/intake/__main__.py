@@ -3,7 +3,7 @@ the case index (a read model written in each save's transaction) and its outbox 
 
 import structlog
 
-from services.intake import SERVICE, readmodel
+from services.intake import SERVICE, idempotency, readmodel
 from services.intake.api import ERRORS, router
 from services.intake.application import IntakeApplication
 from services.intake.digests import KeyedDigests
@@ -27,6 +27,7 @@ async def setup(ctx: Context) -> None:
     async with ctx.pool.acquire() as conn:
         await readmodel.ensure_schema(conn)
         await SEARCH.ensure_schema(conn)
+        await idempotency.ensure_schema(conn)
     log.info("intake.case_index_caught_up", cases=await readmodel.catch_up(ctx.store))
     ctx.run("search-backfill", lambda: backfill(ctx.store, SEARCH))
     ctx.app.state.intake = IntakeApplication(ctx.store, digests, SEARCH)

@@ -14,6 +14,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from services.intake import idempotency
 from services.intake.digests import KeyedDigests
 from services.intake.search import SearchIndex
 from shared.envelope import Meta
@@ -62,6 +63,7 @@ class Commands:
         return await self.store.events(aggregate_id)
 
     async def _save(self, *aggregates: Aggregate) -> None:
+        idempotency.tag(aggregates)  # a retried request's key, saved with its events
         await self.store.save(*aggregates)
 
     @staticmethod

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Response
 
 from services.intake.api import schemas as s
 from services.intake.api.deps import Intake
+from services.intake.api.once import OnceOnly
 from services.intake.api.views import CaseChanged, CorrectedOut
 from services.intake.application import ClientDetails
 from shared.actor import RequestMeta
@@ -16,18 +17,23 @@ router = APIRouter(tags=["cases"])
 
 @router.post("/referrals", status_code=201, response_model=CaseChanged)
 async def receive_referral(
-    body: s.ReferralIn, intake: Intake, meta: RequestMeta, response: Response
+    body: s.ReferralIn, intake: Intake, meta: RequestMeta, response: Response, once: OnceOnly
 ):
-    case = await intake.receive_referral(
-        referral_source=body.referral_source,
-        referral_date=body.referral_date,
-        site_id=body.site_id,
-        client=ClientDetails(**body.client.model_dump()),
-        meta=meta,
-        new_episode=body.new_episode,
-    )
-    response.headers["Location"] = f"/cases/{case.id}"
-    return CaseChanged.of(case)
+    """With an Idempotency-Key header, a retry gets the first answer and makes no case."""
+
+    async def work() -> CaseChanged:
+        case = await intake.receive_referral(
+            referral_source=body.referral_source,
+            referral_date=body.referral_date,
+            site_id=body.site_id,
+            client=ClientDetails(**body.client.model_dump()),
+            meta=meta,
+            new_episode=body.new_episode,
+        )
+        response.headers["Location"] = f"/cases/{case.id}"
+        return CaseChanged.of(case)
+
+    return await once(response, 201, work)
 
 
 @router.post("/cases/{case_id}/client-details/corrections", response_model=CorrectedOut)

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Response
 
 from services.intake.api import schemas as s
 from services.intake.api.deps import Intake, Queries
+from services.intake.api.once import OnceOnly
 from services.intake.api.records import request_out
 from services.intake.api.views import CaseChanged, DataRequestOut, EnquiryOut, TemplateVersionOut
 from services.intake.application import ClientDetails
@@ -17,16 +18,21 @@ router = APIRouter()
 
 
 @router.post("/enquiries", status_code=201, response_model=EnquiryOut, tags=["enquiries"])
-async def receive_enquiry(body: s.EnquiryIn, intake: Intake, meta: RequestMeta, response: Response):
-    enquiry = await intake.receive_enquiry(
-        site_id=body.site_id,
-        contact=ClientDetails(**body.contact.model_dump()),
-        notes=body.notes,
-        received_on=body.received_on,
-        meta=meta,
-    )
-    response.headers["Location"] = f"/enquiries/{enquiry.id}"
-    return _enquiry_out(enquiry)
+async def receive_enquiry(
+    body: s.EnquiryIn, intake: Intake, meta: RequestMeta, response: Response, once: OnceOnly
+):
+    async def work() -> EnquiryOut:
+        enquiry = await intake.receive_enquiry(
+            site_id=body.site_id,
+            contact=ClientDetails(**body.contact.model_dump()),
+            notes=body.notes,
+            received_on=body.received_on,
+            meta=meta,
+        )
+        response.headers["Location"] = f"/enquiries/{enquiry.id}"
+        return _enquiry_out(enquiry)
+
+    return await once(response, 201, work)
 
 
 @router.get("/enquiries/{enquiry_id}", response_model=EnquiryOut, tags=["enquiries"])
@@ -46,17 +52,21 @@ async def refer_enquiry(
     intake: Intake,
     meta: RequestMeta,
     response: Response,
+    once: OnceOnly,
 ):
-    client = ClientDetails(**body.client.model_dump()) if body.client else None
-    case = await intake.refer_enquiry(
-        enquiry_id,
-        referral_source=body.referral_source,
-        referral_date=body.referral_date,
-        client=client,
-        meta=meta,
-    )
-    response.headers["Location"] = f"/cases/{case.id}"
-    return CaseChanged.of(case)
+    async def work() -> CaseChanged:
+        client = ClientDetails(**body.client.model_dump()) if body.client else None
+        case = await intake.refer_enquiry(
+            enquiry_id,
+            referral_source=body.referral_source,
+            referral_date=body.referral_date,
+            client=client,
+            meta=meta,
+        )
+        response.headers["Location"] = f"/cases/{case.id}"
+        return CaseChanged.of(case)
+
+    return await once(response, 201, work)
 
 
 @router.post("/enquiries/{enquiry_id}/closure", response_model=EnquiryOut, tags=["enquiries"])
@@ -73,12 +83,23 @@ async def close_enquiry(
     tags=["enquiries"],
 )
 async def record_enquirer_data_request(
-    enquiry_id: UUID, body: s.DataRequestIn, intake: Intake, meta: RequestMeta
+    enquiry_id: UUID,
+    body: s.DataRequestIn,
+    intake: Intake,
+    meta: RequestMeta,
+    response: Response,
+    once: OnceOnly,
 ):
     """A data-subject request by someone who only enquired; decided, like any, at
     /cases/{case_id}/data-requests/{request_id}/decision with the enquiry's case id."""
-    request = await intake.record_enquirer_data_request(enquiry_id, **body.model_dump(), meta=meta)
-    return request_out(request)
+
+    async def work() -> DataRequestOut:
+        request = await intake.record_enquirer_data_request(
+            enquiry_id, **body.model_dump(), meta=meta
+        )
+        return request_out(request)
+
+    return await once(response, 201, work)
 
 
 @router.post(
@@ -88,10 +109,18 @@ async def record_enquirer_data_request(
     tags=["templates"],
 )
 async def publish_template(
-    kind: DocumentKind, body: s.TemplateIn, intake: Intake, meta: RequestMeta
+    kind: DocumentKind,
+    body: s.TemplateIn,
+    intake: Intake,
+    meta: RequestMeta,
+    response: Response,
+    once: OnceOnly,
 ):
-    version = await intake.publish_template(kind, title=body.title, text=body.text, meta=meta)
-    return TemplateVersionOut(**vars(version))
+    async def work() -> TemplateVersionOut:
+        version = await intake.publish_template(kind, title=body.title, text=body.text, meta=meta)
+        return TemplateVersionOut(**vars(version))
+
+    return await once(response, 201, work)
 
 
 @router.get("/templates/{kind}", response_model=list[TemplateVersionOut], tags=["templates"])

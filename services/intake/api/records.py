@@ -4,11 +4,13 @@ data-subject requests. Parse, call the application, answer."""
 from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from services.intake.api import schemas as s
 from services.intake.api.deps import Intake, Queries
+from services.intake.api.once import OnceOnly
 from services.intake.api.views import (
+    CaseChanged,
     ConsentRecordedOut,
     ConsentWithdrawnOut,
     DataRequestOut,
@@ -23,9 +25,19 @@ router = APIRouter(prefix="/cases/{case_id}", tags=["therapy record"])
 
 
 @router.post("/consents", status_code=201, response_model=ConsentRecordedOut)
-async def record_consent(case_id: UUID, body: s.ConsentIn, intake: Intake, meta: RequestMeta):
-    case, consent_id = await intake.record_consent(case_id, **body.model_dump(), meta=meta)
-    return ConsentRecordedOut.of(case, consent_id=consent_id)
+async def record_consent(
+    case_id: UUID,
+    body: s.ConsentIn,
+    intake: Intake,
+    meta: RequestMeta,
+    response: Response,
+    once: OnceOnly,
+):
+    async def work() -> CaseChanged:
+        case, consent_id = await intake.record_consent(case_id, **body.model_dump(), meta=meta)
+        return ConsentRecordedOut.of(case, consent_id=consent_id)
+
+    return await once(response, 201, work)
 
 
 @router.post("/consents/{consent_id}/withdrawal", response_model=ConsentWithdrawnOut)
@@ -66,9 +78,18 @@ async def prove_digest(
 
 @router.post("/data-requests", status_code=201, response_model=DataRequestOut)
 async def record_data_request(
-    case_id: UUID, body: s.DataRequestIn, intake: Intake, meta: RequestMeta
+    case_id: UUID,
+    body: s.DataRequestIn,
+    intake: Intake,
+    meta: RequestMeta,
+    response: Response,
+    once: OnceOnly,
 ):
-    return request_out(await intake.record_data_request(case_id, **body.model_dump(), meta=meta))
+    async def work() -> DataRequestOut:
+        request = await intake.record_data_request(case_id, **body.model_dump(), meta=meta)
+        return request_out(request)
+
+    return await once(response, 201, work)
 
 
 @router.post("/data-requests/{request_id}/decision", response_model=DataRequestOut)
