@@ -6,8 +6,8 @@ access events."""
 
 from fastapi import APIRouter
 
-from services.gateway.web import pages, render, risk, signin
+from services.gateway.web import pages, planner, render, risk, signin
 
 router = APIRouter()
-for part in (render.router, signin.router, pages.router, risk.router):
+for part in (render.router, signin.router, pages.router, planner.router, risk.router):
     router.include_router(part)
