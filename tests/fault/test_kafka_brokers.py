@@ -10,13 +10,9 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.errors import KafkaError
 
 from tests.fault import private
+from tests.fault.kafka_admin import topic_layout, topic_setting
 from tests.fault.load import Load
-from tests.fault.observe import (
-    ledger_counts,
-    relay_health,
-    topic_layout,
-    topic_setting,
-)
+from tests.fault.observe import ledger_counts, relay_health
 from tests.support.stack import Stack
 
 TOPIC = "intake.events"

@@ -4,8 +4,9 @@ once, and at any moment one intake relay publishes."""
 
 import asyncio
 
+from tests.fault.kafka_admin import partitions_per_member
 from tests.fault.load import Load
-from tests.fault.observe import RelayWatch, ledger_counts, partitions_per_member
+from tests.fault.observe import RelayWatch, ledger_counts
 from tests.support.stack import Stack
 
 AUDIT_GROUP = "audit-ledger"
