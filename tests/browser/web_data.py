@@ -1,8 +1,8 @@
 """What the browser tests find in the app, made through the gateway's staff API with real
-Keycloak tokens: a case of therapist.north at site north, whose course began on the last
-weekday before now (planned straight at scheduling with its test clock, as a plan may only
-start in the future), and a pre-session form returned with PHQ-9 item 9 answered, which
-raises a risk flag."""
+Keycloak tokens: a case of therapist.north at site north, whose course of two sessions
+began on the last weekday before now (planned straight at scheduling with its test clock, as
+a plan may only start in the future), and a pre-session form returned with PHQ-9 item 9
+answered, which raises a risk flag."""
 
 import random
 from datetime import date, datetime, timedelta
@@ -19,6 +19,7 @@ from tests.support.stack import Stack
 
 LONDON = ZoneInfo("Europe/London")
 THERAPIST = "therapist.north"
+SLOTS = [f"{h:02d}:{m:02d}" for h in range(9, 16) for m in range(0, 60, 5)]
 
 
 def last_weekdays(count: int = 6) -> list[date]:
@@ -37,14 +38,14 @@ async def plan_in_the_past(stack: Stack, case_id: str) -> dict[str, Any]:
         await eventually(lambda: _course(scheduling, case_id), seconds=60)
         answer = None
         for day in last_weekdays():
-            for _ in range(8):  # other tests book this therapist too: another time on a clash
-                at = f"{random.randint(9, 15):02d}:{random.choice(range(0, 60, 5)):02d}"
+            # Other tests book this therapist too: another time on a clash.
+            for at in random.sample(SLOTS, 30):
                 clock = datetime.combine(day, datetime.min.time(), LONDON) + timedelta(hours=7)
                 plan = {
                     "first_date": day.isoformat(),
                     "local_time": at,
                     "mode": "video",
-                    "sessions": 16,
+                    "sessions": 2,  # few weeks of the diary taken
                 }
                 answer = await scheduling.post(
                     f"/cases/{case_id}/course/plan",
