@@ -1,8 +1,9 @@
 """Signed checkpoints: the tree size and root hash at a moment, signed with Ed25519.
 
 Issued every few seconds while the tree grows, and on request; every one is kept. Before
-signing, the new tree is proven to extend the last checkpoint, so the ledger never signs a
-history that contradicts one it signed before.
+signing, the stored checkpoints are checked against the last one this process signed
+(trust.py) and the new tree is proven to extend both, so the ledger never signs a history
+that contradicts one it signed before.
 """
 
 import asyncio
@@ -14,14 +15,15 @@ from typing import Any, TypeAlias
 import asyncpg
 import structlog
 
-from services.audit import entries, proofs
-from services.audit.errors import LedgerCorrupted, NoCheckpointYet, NotFound
+from services.audit import entries, proofs, trust
+from services.audit.errors import LedgerCorrupted, NoCheckpointYet, NotFound, SigningRefused
 from services.audit.signing import Signer
 from services.audit.verifier import checkpoint_body, verify_consistency
 
 log = structlog.get_logger()
 Db: TypeAlias = asyncpg.Pool | asyncpg.Connection
 _ISSUING_LOCK = 4245
+_KEEP_SEQUENCE_ON = "SELECT setval(pg_get_serial_sequence('ledger_checkpoints', 'id'), $1)"
 _COLUMNS = "id, tree_size, root_hash, issued_at, key_id, signature"
 
 
@@ -57,37 +59,72 @@ def rfc3339(moment: datetime) -> str:
 
 
 class Checkpointer:
+    """Signs the tree, but only after checking what is stored against what it signed itself
+    (services/audit/trust.py); when a check fails it raises an alarm and stops."""
+
     def __init__(self, pool: asyncpg.Pool, signer: Signer):
         self.pool = pool
         self.signer = signer
+        self.trusted: Checkpoint | None = None  # the last checkpoint signed or verified here
         self.state, self.error = "signing", ""
 
     def health(self) -> dict[str, Any]:
-        """signing; refused (the stored tree does not extend the last checkpoint: a person
-        must look, see the error); or database_unreachable (retried)."""
+        """signing; refused (an open alarm: a person must look, see the error and
+        trust.py); or database_unreachable (retried)."""
         return {"ok": self.state == "signing", "state": self.state, "error": self.error}
 
     async def issue(self, only_if_grown: bool = False) -> Checkpoint | None:
         """Sign the tree as it stands; with only_if_grown, only if it grew since the last."""
+        try:
+            issued = await self._issue(only_if_grown)
+        except SigningRefused:
+            raise
+        except LedgerCorrupted as error:
+            alarm = await trust.raise_alarm(self.pool, str(error))
+            self._refuse(alarm.error)
+            raise SigningRefused(f"{error}; signing is stopped until a person acts") from None
+        self.state, self.error = "signing", ""
+        return issued
+
+    async def _issue(self, only_if_grown: bool) -> Checkpoint | None:
         async with self.pool.acquire() as conn, conn.transaction():
             await conn.execute("SELECT pg_advisory_xact_lock($1)", _ISSUING_LOCK)
+            await self._no_open_alarm(conn)
             previous = await latest_or_none(conn)
+            await trust.check_history(conn, self.trusted, previous, self.signer.public_key)
             size = await entries.tree_size(conn)
             if only_if_grown and previous and previous.tree_size >= size:
+                self.trusted = previous
                 return None
             root = await proofs.root_at(conn, size)
-            await _check_extends(conn, previous, size, root)
+            for earlier in (self.trusted, previous):
+                await _check_extends(conn, earlier, size, root)
             issued_at = datetime.now(UTC)
             if previous and issued_at < previous.issued_at:
                 issued_at = previous.issued_at  # the clock stepped back: time never runs back
             body = checkpoint_body(size, root, rfc3339(issued_at))
-            row = await conn.fetchrow(
+            row = await conn.fetchrow(  # ids run on from the last: a gap means a deletion
                 "INSERT INTO ledger_checkpoints"
-                " (tree_size, root_hash, issued_at, key_id, signature)"
-                f" VALUES ($1, $2, $3, $4, $5) RETURNING {_COLUMNS}",
-                size, root, issued_at, self.signer.key_id, self.signer.sign(body),
+                " (id, tree_size, root_hash, issued_at, key_id, signature)"
+                f" VALUES ($1, $2, $3, $4, $5, $6) RETURNING {_COLUMNS}",
+                previous.id + 1 if previous else 1, size, root, issued_at,
+                self.signer.key_id, self.signer.sign(body),
             )  # fmt: skip
-        return Checkpoint(**dict(row))
+            await conn.execute(_KEEP_SEQUENCE_ON, row["id"])  # for any writer using the default
+        self.trusted = Checkpoint(**dict(row))
+        return self.trusted
+
+    async def _no_open_alarm(self, conn: asyncpg.Connection) -> None:
+        alarm = await trust.open_alarm(conn)
+        if alarm is not None:
+            self._refuse(alarm.error)
+            raise SigningRefused(f"alarm #{alarm.id} is open: {alarm.error}")
+        if self.state == "refused":  # a person resolved the alarm: start afresh from storage
+            log.warning("checkpoint.resuming", trusted_before=self.error)
+            self.trusted = None
+
+    def _refuse(self, error: str) -> None:
+        self.state, self.error = "refused", error
 
     async def run(self, interval: float) -> None:
         """Issue a checkpoint every `interval` seconds while the tree grows."""
@@ -96,10 +133,8 @@ class Checkpointer:
                 issued = await self.issue(only_if_grown=True)
                 if issued:
                     log.debug("checkpoint.issued", id=issued.id, tree_size=issued.tree_size)
-                self.state, self.error = "signing", ""
-            except LedgerCorrupted as error:
-                self.state, self.error = "refused", str(error)
-                log.error("checkpoint.refused", error=str(error))
+            except SigningRefused:
+                pass  # raised, logged and counted once per alarm (trust.raise_alarm)
             except (OSError, asyncpg.PostgresError) as error:
                 self.state, self.error = "database_unreachable", repr(error)
                 log.warning("checkpoint.failed", error=repr(error))

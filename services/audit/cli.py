@@ -2,24 +2,31 @@
 
     python -m services.audit.cli export --case ID [--checkpoint N] [--at TIME] -o case.json
     python -m services.audit.cli export --ledger [--checkpoint N] [--since N] -o ledger.json
-    python -m services.audit.cli verify BUNDLE --public-key KEY
+    python -m services.audit.cli verify BUNDLE --public-key KEY [--trusted-checkpoint FILE]
+    python -m services.audit.cli resume-signing --by NAME --reason TEXT
     python -m services.audit.cli timeline BUNDLE [--public-key KEY] [--json]
     python -m services.audit.cli public-key
 
 `export` asks the audit service (--url, default http://127.0.0.1:8004); `verify` and
 `timeline` work offline on the bundle alone. KEY is base64, or a file holding it.
+`resume-signing` is a person's decision, after an alarm stopped the checkpointer (see
+services/audit/trust.py), that it may sign again; it is recorded, with who and why, in the
+audit database (AUDIT_DATABASE_URL, or --database-url).
 """
 
 import argparse
+import asyncio
 import json
+import os
 import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+import asyncpg
 import httpx
 
-from services.audit import verifier
+from services.audit import trust, verifier
 from services.audit.progress import Progress
 from services.audit.replay import Entry, replay
 from services.audit.timeline import render
@@ -72,7 +79,11 @@ def timeline(bundle: dict[str, Any], as_json: bool) -> str:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "verify":
-        return verifier.main([str(args.bundle), "--public-key", args.public_key])
+        trusted = args.trusted_checkpoint
+        extra = ["--trusted-checkpoint", str(trusted)] if trusted else []
+        return verifier.main([str(args.bundle), "--public-key", args.public_key, *extra])
+    if args.command == "resume-signing":
+        return asyncio.run(_resume_signing(args.database_url, args.by, args.reason))
     if args.command == "timeline":
         return _timeline(args)
     with httpx.Client(base_url=args.url, timeout=120) as client:
@@ -99,6 +110,21 @@ def _timeline(args: argparse.Namespace) -> int:
         status = 0 if report.valid else 1
     print(timeline(bundle, args.json), end="")
     return status
+
+
+async def _resume_signing(url: str | None, by: str, reason: str) -> int:
+    if not url:
+        raise SystemExit("set AUDIT_DATABASE_URL or give --database-url")
+    if not by.strip() or not reason.strip():
+        raise SystemExit("--by and --reason must say who decided and why")
+    conn = await asyncpg.connect(url)
+    try:
+        resolved = await trust.resolve(conn, by, reason)
+    finally:
+        await conn.close()
+    names = ", ".join(f"#{i}" for i in resolved)
+    print(f"resolved alarms {names}" if resolved else "no open alarm", file=sys.stderr)
+    return 0
 
 
 def _get(client: httpx.Client, path: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -134,6 +160,11 @@ def _parser() -> argparse.ArgumentParser:
     verify = commands.add_parser("verify", help="check a bundle offline")
     verify.add_argument("bundle", type=Path)
     verify.add_argument("--public-key", required=True)
+    verify.add_argument("--trusted-checkpoint", type=Path, help="a checkpoint (JSON) you kept")
+    resume = commands.add_parser("resume-signing", help="let the checkpointer sign after an alarm")
+    resume.add_argument("--by", required=True, help="who decided")
+    resume.add_argument("--reason", required=True, help="why signing may go on")
+    resume.add_argument("--database-url", default=os.environ.get("AUDIT_DATABASE_URL"))
     show = commands.add_parser("timeline", help="print a case bundle as a timeline, offline")
     show.add_argument("bundle", type=Path)
     show.add_argument("--public-key", help="verify the bundle first")

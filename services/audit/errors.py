@@ -30,3 +30,10 @@ class LedgerCorrupted(AuditError):
 class NotYetCheckpointed(AuditError):
     status = 409
     title = "Not covered by that checkpoint"
+
+
+class SigningRefused(LedgerCorrupted):
+    """A check before signing failed; nothing is signed until a person resolves the alarm."""
+
+    status = 503
+    title = "Checkpoint signing is stopped"

@@ -42,6 +42,17 @@ CREATE TABLE IF NOT EXISTS ledger_checkpoints (
 );
 CREATE INDEX IF NOT EXISTS ledger_checkpoints_issued ON ledger_checkpoints (issued_at);
 
+-- Checks the checkpointer made before signing and that failed: while one is open (not
+-- resolved) nothing is signed. A person resolves it (cli resume-signing), saying who and why.
+CREATE TABLE IF NOT EXISTS checkpointer_alarms (
+    id bigserial PRIMARY KEY,
+    raised_at timestamptz NOT NULL DEFAULT now(),
+    error text NOT NULL,
+    resolved_at timestamptz,
+    resolved_by text,
+    reason text
+);
+
 -- How far each topic partition has been compared with the ledger and found complete.
 CREATE TABLE IF NOT EXISTS reconciliation_marks (
     topic text NOT NULL,

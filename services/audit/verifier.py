@@ -7,6 +7,7 @@ functions from here, so the log and the verifier cannot disagree on how a hash i
 Hashing is RFC 9162 §2.1.1 (Certificate Transparency v2) with SHA-256.
 
     python verifier.py bundle.json --public-key <base64, or a file holding it>
+        [--trusted-checkpoint checkpoint.json]   (one you kept from before: GET /checkpoints/N)
 
 prints `valid` and what was proven, or `INVALID` with the first bad entry (by leaf index) and
 every check that failed; the exit status is 0, 1 (invalid) or 2 (unreadable input).
@@ -177,6 +178,8 @@ class _Roots:
 #   consistency     [{from, to, proof: [hex]}] between each checkpoint and the next
 #   entries         [{leaf_index, envelope (the exact canonical JSON text hashed),
 #                     inclusion_proof: [hex]}]
+#   trusted_consistency  (optional) {from_size, to, proof: [hex]}: the tree of the auditor's
+#                   trusted checkpoint is a prefix of checkpoint `to`'s
 
 
 @dataclass(frozen=True)
@@ -233,8 +236,11 @@ class _Checkpoint:
         return f"checkpoint #{self.id} (tree size {self.tree_size}, issued {self.issued_at})"
 
 
-def verify_bundle(bundle: dict[str, Any], public_key: bytes) -> Report:
-    """Every check an auditor needs, against nothing but the bundle and the ledger's key."""
+def verify_bundle(
+    bundle: dict[str, Any], public_key: bytes, trusted: dict[str, Any] | None = None
+) -> Report:
+    """Every check an auditor needs, against nothing but the bundle and the ledger's key, and
+    the checkpoint the auditor kept from before (`trusted`), if any."""
     report = Report()
     if bundle.get("format") != BUNDLE_FORMAT:
         report.fail("bundle", f"format is {bundle.get('format')!r}, expected {BUNDLE_FORMAT!r}")
@@ -256,7 +262,50 @@ def verify_bundle(bundle: dict[str, Any], public_key: bytes) -> Report:
     _check_inclusion(report, anchor, entries, bundle.get("scope", {}))
     if bundle.get("complete"):
         _check_complete(report, checkpoints, anchor, entries)
+    if trusted is not None:
+        _check_trusted(report, _Checkpoint.parse(trusted), checkpoints, bundle, public_key)
     return report
+
+
+def _check_trusted(report: Report, trusted: _Checkpoint, checkpoints: list[_Checkpoint],
+                   bundle: dict[str, Any], public_key: bytes) -> None:  # fmt: skip
+    """The bundle's checkpoints extend the one the auditor kept: the ledger was not rewritten
+    after the auditor saw it. Proven by the bundle's `trusted_consistency` proof, or for a
+    whole-ledger bundle by the root of its first leaves."""
+    body = checkpoint_body(trusted.tree_size, trusted.root, trusted.issued_at)
+    if not verify_checkpoint_signature(public_key, body, trusted.signature):
+        report.fail(f"your trusted {trusted}", "does not carry the given key's signature")
+        return
+    for c in checkpoints:
+        if c.id == trusted.id and (c.tree_size, c.root) != (trusted.tree_size, trusted.root):
+            report.fail(str(c), f"differs from your trusted checkpoint #{trusted.id}")
+    later = [c for c in checkpoints if c.tree_size >= trusted.tree_size]
+    if not later:
+        report.fail("bundle", f"every checkpoint in it is older than your trusted {trusted}:"
+                    " the ledger lost what you saw (or export a newer bundle)")  # fmt: skip
+        return
+    first, consistent = later[0], _extends_trusted(trusted, later[0], bundle)
+    if consistent is None:
+        report.fail(str(first), f"no proof that it extends your trusted checkpoint #{trusted.id}")
+    elif not consistent:
+        report.fail(str(first), f"is not an extension of your trusted {trusted}: the ledger was"
+                    " rewritten after you saw it")  # fmt: skip
+
+
+def _extends_trusted(trusted: _Checkpoint, first: _Checkpoint, bundle: dict) -> bool | None:
+    proof = bundle.get("trusted_consistency") or {}
+    if proof.get("from_size") == trusted.tree_size and proof.get("to") == first.id:
+        return verify_consistency(trusted.tree_size, first.tree_size, trusted.root, first.root,
+                                  [bytes.fromhex(p) for p in proof["proof"]])  # fmt: skip
+    if not bundle.get("complete"):
+        return None
+    leaves = sorted((int(e["leaf_index"]), str(e["envelope"])) for e in bundle["entries"])
+    roots = _Roots()
+    for index, envelope in leaves[: trusted.tree_size]:
+        if index != roots.size:
+            return False
+        roots.append(leaf_hash(envelope.encode()))
+    return roots.size == trusted.tree_size and roots.root() == trusted.root
 
 
 def _check_signatures(report: Report, checkpoints: list[_Checkpoint], public_key: bytes) -> None:
@@ -369,14 +418,21 @@ def main(argv: Iterable[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Verify a Rapport audit bundle offline.")
     parser.add_argument("bundle", type=Path)
     parser.add_argument("--public-key", required=True, help="base64, or a file holding it")
+    parser.add_argument("--trusted-checkpoint", type=Path,
+                        help="a checkpoint (JSON) you kept: the bundle must extend it")  # fmt: skip
     args = parser.parse_args(None if argv is None else list(argv))
     try:
         public_key = read_public_key(args.public_key)
         bundle = json.loads(args.bundle.read_text())
-    except (OSError, ValueError, binascii.Error) as error:
+        trusted = (
+            json.loads(args.trusted_checkpoint.read_text()) if args.trusted_checkpoint else None
+        )
+        if trusted is not None:
+            _Checkpoint.parse(trusted)
+    except (OSError, ValueError, KeyError, TypeError, binascii.Error) as error:
         print(f"cannot read the input: {error}", file=sys.stderr)
         return 2
-    report = verify_bundle(bundle, public_key)
+    report = verify_bundle(bundle, public_key, trusted)
     print(describe(report))
     return 0 if report.valid else 1
 

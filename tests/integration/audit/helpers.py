@@ -8,9 +8,12 @@ from services.audit.checkpoints import Checkpointer
 from services.audit.signing import Signer
 from shared.consumer import Delivered
 
+# One ledger, one key: a checkpointer refuses to build on checkpoints another key signed.
+_SIGNER = Signer(Ed25519PrivateKey.generate())
+
 
 def new_checkpointer(pool: asyncpg.Pool) -> Checkpointer:
-    return Checkpointer(pool, Signer(Ed25519PrivateKey.generate()))
+    return Checkpointer(pool, _SIGNER)
 
 
 async def append(pool: asyncpg.Pool, items: list[Delivered]) -> None:
