@@ -7,7 +7,8 @@ never meets a rule that changed since. Every command takes `meta`: the actor, co
 and causation ids, and the case and site (built by the application).
 
 Case is split by responsibility over its base classes: the assessment (assessment.py), the
-waiting clock (waiting.py), consents (consent.py), the IPAF and goodbye letter (clinical.py).
+waiting clock (waiting.py), consents (consent.py), the IPAF and goodbye letter (clinical.py),
+corrections of the client's details (client_record.py).
 """
 
 from datetime import date
@@ -18,6 +19,7 @@ from eventsourcing.domain import Aggregate, event
 
 from services.intake import errors
 from services.intake.assessment import Assessment
+from services.intake.client_record import ClientRecord
 from services.intake.clinical import ClinicalRecord
 from services.intake.codes import ENDING_CODES, ending_refusal, keyed_reason_v1_v2, site_date
 from services.intake.consent import Consents
@@ -34,7 +36,7 @@ from services.intake.stages import (
 from services.intake.waiting import WaitingClock, days_waited
 
 
-class Case(Assessment, WaitingClock, Consents, ClinicalRecord):
+class Case(Assessment, WaitingClock, Consents, ClinicalRecord, ClientRecord):
     if TYPE_CHECKING:  # the event class that @event("ReferralReceived") makes at runtime
         ReferralReceived: ClassVar[type[Aggregate.Created]]
 
@@ -92,34 +94,6 @@ class Case(Assessment, WaitingClock, Consents, ClinicalRecord):
         if self.open_pause:
             return f"{self.status} (paused since {self.open_pause.start.isoformat()})"
         return self.status
-
-    def correct_client_details(
-        self, *, corrected: dict[str, Any], corrected_on: date, meta: dict
-    ) -> list[str]:
-        """Correct the client's details (name, contact details, ...) as an event of its own:
-        the referral is never rewritten, and the history keeps what was replaced. Allowed in
-        every stage (rectification outlives treatment); returns the fields that changed."""
-        changed = sorted(k for k, v in corrected.items() if self.client.get(k) != v)
-        if not changed:
-            raise errors.InvalidInput("corrected", "changes nothing the case holds")
-        previous = {k: self.client.get(k) for k in changed}
-        self._client_details_corrected(
-            fields=changed,
-            previous=previous,
-            corrected={k: corrected[k] for k in changed},
-            corrected_on=corrected_on,
-            meta=meta,
-        )
-        return changed
-
-    @event("ClientDetailsCorrected")
-    def _client_details_corrected(
-        self, fields: list[str], previous: dict, corrected: dict, corrected_on: date, meta: dict
-    ) -> None:
-        self.client = {**self.client, **corrected}
-        self.client = {k: v for k, v in self.client.items() if v is not None}
-        record = {"fields": fields, "previous": previous, "corrected": corrected}
-        self.corrections.append(record | {"on": corrected_on, "by": meta["actor"]["id"]})
 
     def allocate(self, *, therapist_id: str, allocated_on: date, meta: dict) -> None:
         """A waiting client gets a therapist: the case becomes active."""

@@ -19,6 +19,7 @@ PURE = (
     "enquiry",
     "templates",
     "data_requests",
+    "client_record",
 )
 PACKAGE = Path(services.intake.__file__).parent
 
