@@ -5,6 +5,7 @@ real Keycloak login page as a demo member of staff. Screenshots go to
 import shutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser, Page, async_playwright
@@ -13,6 +14,7 @@ from tests.e2e.gateway_support import SECRETS
 from tests.support.stack import ROOT
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"  # axe-core, vendored from npm
 ARTIFACTS = ROOT / ".state" / "test-artifacts" / "browser"
 FLAGS = [
     "--no-sandbox",
@@ -53,6 +55,14 @@ async def signed_in(browser: Browser, gateway: str, username: str, path: str = "
     return page
 
 
-async def shot(page: Page, name: str) -> None:
+async def shot(page: Page, name: str, ours: bool = True) -> None:
+    """A screenshot of the page; and for the app's own pages (not Keycloak's), axe-core's
+    check: no serious or critical accessibility violation."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     await page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+    if ours:
+        await page.add_script_tag(path=AXE)
+        found = await page.evaluate("async () => (await axe.run(document)).violations")
+        bad = [(v["id"], v["impact"], len(v["nodes"])) for v in found
+               if v["impact"] in ("serious", "critical")]  # fmt: skip
+        assert bad == [], f"{name}: accessibility violations {bad}"

@@ -69,6 +69,7 @@ async def test_a_role_refused_a_page_has_no_link_to_it_and_gets_the_403_page(sta
     async with chromium() as browser:
         page = await signed_in(browser, gateway, "admin.north")
         assert await page.locator("nav a").all_inner_texts() == []
+        await shot(page, "admin-home")
         answer = await page.goto(f"{gateway}/web/cases/{case_id}")
         assert answer is not None and answer.status == 403
         assert "case.read" in await page.inner_text("main")

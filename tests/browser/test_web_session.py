@@ -40,7 +40,7 @@ async def test_signing_out_ends_the_session_here_and_at_the_identity_provider(st
         page = await signed_in(browser, gateway, "supervisor.north")
         await page.click("text=Sign out")
         await page.wait_for_selector("#username")  # back at Keycloak's login page
-        await shot(page, "signed-out")
+        await shot(page, "signed-out", ours=False)
         await page.goto(f"{gateway}/web/risk")
         await page.wait_for_selector("#username")  # no session here, none at Keycloak
         assert page.url.startswith("http://127.0.0.1:8180/")
