@@ -9,10 +9,10 @@ import asyncpg
 
 from services.audit import bundles, checkpoints, entries, proofs
 from services.audit.checkpoints import Checkpointer
-from services.audit.errors import InvalidRequest
+from services.audit.errors import InvalidRequest, NoCheckpointYet
 from services.audit.reconcile import Reconciler
 from services.audit.signing import Signer
-from services.audit.verifier import verify_consistency
+from services.audit.verifier import ORIGIN, note_verifier_key, verify_consistency
 from shared.consumer import Consumer
 
 
@@ -44,7 +44,14 @@ class AuditApplication:
 
     def public_key(self) -> dict[str, str]:
         return {"algorithm": "Ed25519", "public_key": self.signer.public_key_b64,
-                "key_id": self.signer.key_id}  # fmt: skip
+                "key_id": self.signer.key_id,
+                "note_verifier_key": note_verifier_key(ORIGIN, self.signer.public_key)}  # fmt: skip
+
+    async def latest_note(self) -> str:
+        note = (await checkpoints.latest(self.pool)).signed_note()
+        if note is None:
+            raise NoCheckpointYet("the latest checkpoint predates signed notes; POST /checkpoints")
+        return note
 
     async def inclusion_proof(
         self, event_id: UUID | None, leaf_index: int | None, checkpoint_id: int | None

@@ -18,13 +18,19 @@ import structlog
 from services.audit import entries, proofs, trust
 from services.audit.errors import LedgerCorrupted, NoCheckpointYet, NotFound, SigningRefused
 from services.audit.signing import Signer
-from services.audit.verifier import checkpoint_body, verify_consistency
+from services.audit.verifier import (
+    ORIGIN,
+    checkpoint_body,
+    checkpoint_note,
+    note_key_hash,
+    verify_consistency,
+)
 
 log = structlog.get_logger()
 Db: TypeAlias = asyncpg.Pool | asyncpg.Connection
 _ISSUING_LOCK = 4245
 _KEEP_SEQUENCE_ON = "SELECT setval(pg_get_serial_sequence('ledger_checkpoints', 'id'), $1)"
-_COLUMNS = "id, tree_size, root_hash, issued_at, key_id, signature"
+_COLUMNS = "id, tree_size, root_hash, issued_at, key_id, signature, note_signature"
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,7 @@ class Checkpoint:
     issued_at: datetime
     key_id: str
     signature: bytes
+    note_signature: bytes | None = None  # key hash || Ed25519 signature of note_text()
 
     @property
     def issued_at_text(self) -> str:
@@ -42,6 +49,17 @@ class Checkpoint:
 
     def body(self) -> bytes:
         return checkpoint_body(self.tree_size, self.root_hash, self.issued_at_text)
+
+    def note_text(self) -> str:
+        return checkpoint_note(ORIGIN, self.tree_size, self.root_hash,
+                               [f"checkpoint {self.id} {self.issued_at_text}"])  # fmt: skip
+
+    def signed_note(self) -> str | None:
+        """The C2SP tlog-checkpoint signed note; None for checkpoints from before notes."""
+        if self.note_signature is None:
+            return None
+        blob = base64.b64encode(self.note_signature).decode()
+        return f"{self.note_text()}\n\u2014 {ORIGIN} {blob}\n"
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -51,6 +69,7 @@ class Checkpoint:
             "issued_at": self.issued_at_text,
             "key_id": self.key_id,
             "signature": base64.b64encode(self.signature).decode(),
+            "note": self.signed_note(),
         }
 
 
@@ -102,17 +121,25 @@ class Checkpointer:
             issued_at = datetime.now(UTC)
             if previous and issued_at < previous.issued_at:
                 issued_at = previous.issued_at  # the clock stepped back: time never runs back
-            body = checkpoint_body(size, root, rfc3339(issued_at))
+            new = self._signed(previous.id + 1 if previous else 1, size, root, issued_at)
             row = await conn.fetchrow(  # ids run on from the last: a gap means a deletion
                 "INSERT INTO ledger_checkpoints"
-                " (id, tree_size, root_hash, issued_at, key_id, signature)"
-                f" VALUES ($1, $2, $3, $4, $5, $6) RETURNING {_COLUMNS}",
-                previous.id + 1 if previous else 1, size, root, issued_at,
-                self.signer.key_id, self.signer.sign(body),
+                " (id, tree_size, root_hash, issued_at, key_id, signature, note_signature)"
+                f" VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {_COLUMNS}",
+                new.id, new.tree_size, new.root_hash, new.issued_at, new.key_id,
+                new.signature, new.note_signature,
             )  # fmt: skip
             await conn.execute(_KEEP_SEQUENCE_ON, row["id"])  # for any writer using the default
         self.trusted = Checkpoint(**dict(row))
         return self.trusted
+
+    def _signed(self, checkpoint_id: int, size: int, root: bytes, at: datetime) -> Checkpoint:
+        signature = self.signer.sign(checkpoint_body(size, root, rfc3339(at)))
+        draft = Checkpoint(checkpoint_id, size, root, at, self.signer.key_id, signature)
+        key_hash = note_key_hash(ORIGIN, self.signer.public_key)
+        note_signature = key_hash + self.signer.sign(draft.note_text().encode())
+        return Checkpoint(checkpoint_id, size, root, at, self.signer.key_id, signature,
+                          note_signature)  # fmt: skip
 
     async def _no_open_alarm(self, conn: asyncpg.Connection) -> None:
         alarm = await trust.open_alarm(conn)

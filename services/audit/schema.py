@@ -41,6 +41,8 @@ CREATE TABLE IF NOT EXISTS ledger_checkpoints (
     signature bytea NOT NULL
 );
 CREATE INDEX IF NOT EXISTS ledger_checkpoints_issued ON ledger_checkpoints (issued_at);
+-- The checkpoint as a C2SP signed note (verifier.checkpoint_note): key hash || signature.
+ALTER TABLE ledger_checkpoints ADD COLUMN IF NOT EXISTS note_signature bytea;
 
 -- Checks the checkpointer made before signing and that failed: while one is open (not
 -- resolved) nothing is signed. A person resolves it (cli resume-signing), saying who and why.

@@ -105,6 +105,57 @@ def checkpoint_body(tree_size: int, root_hash: bytes, issued_at: str) -> bytes:
     return f"{ORIGIN}\n{tree_size}\n{root_hash.hex()}\n{issued_at}\n".encode()
 
 
+# C2SP tlog-checkpoint, as a C2SP signed-note with an Ed25519 signature: existing tools (Go's
+# golang.org/x/mod/sumdb/note, the transparency-dev libraries) verify these unchanged.
+# The key is named by ORIGIN; the note's text is origin, tree size, base64 root hash, then
+# extension lines; a blank line; then one line "— name base64(key hash || signature)" per signer.
+_ED25519_NOTE_ALG = b"\x01"
+_SIG_PREFIX = "\u2014 "
+
+
+def checkpoint_note(
+    origin: str, tree_size: int, root_hash: bytes, extensions: Sequence[str] = ()
+) -> str:
+    lines = [origin, str(tree_size), base64.b64encode(root_hash).decode(), *extensions]
+    return "".join(f"{line}\n" for line in lines)
+
+
+def note_key_hash(name: str, public_key: bytes) -> bytes:
+    """The signed-note key id: the first 4 bytes of SHA-256(name || 0x0A || 0x01 || key)."""
+    return hashlib.sha256(name.encode() + b"\n" + _ED25519_NOTE_ALG + public_key).digest()[:4]
+
+
+def note_verifier_key(name: str, public_key: bytes) -> str:
+    """The key as note verifiers take it: name+hex(key hash)+base64(0x01 || key)."""
+    encoded = base64.b64encode(_ED25519_NOTE_ALG + public_key).decode()
+    return f"{name}+{note_key_hash(name, public_key).hex()}+{encoded}"
+
+
+def note_signature_line(name: str, public_key: bytes, signature: bytes) -> str:
+    blob = base64.b64encode(note_key_hash(name, public_key) + signature).decode()
+    return f"{_SIG_PREFIX}{name} {blob}\n"
+
+
+def open_note(signed: str, name: str, public_key: bytes) -> str | None:
+    """The note's text if it carries a valid signature by (name, public_key), else None."""
+    text, sep, signatures = signed.rpartition("\n\n")
+    if not sep:
+        return None
+    text += "\n"
+    wanted = note_key_hash(name, public_key)
+    for line in signatures.splitlines():
+        signer, _, blob = line.removeprefix(_SIG_PREFIX).partition(" ")
+        if not line.startswith(_SIG_PREFIX) or signer != name:
+            continue
+        try:
+            raw = base64.b64decode(blob, validate=True)
+        except binascii.Error:
+            continue
+        if raw[:4] == wanted and verify_checkpoint_signature(public_key, text.encode(), raw[4:]):
+            return text
+    return None
+
+
 def key_id_of(public_key: bytes) -> str:
     """A short public name of a signing key, carried in every checkpoint; not secret."""
     return hashlib.sha256(public_key).hexdigest()[:16]
@@ -174,7 +225,7 @@ class _Roots:
 #   complete        true when `entries` are every leaf of the anchor checkpoint's tree
 #   proven_against  the id of the anchor checkpoint, which every inclusion proof is against
 #   checkpoints     [{id, tree_size, root_hash (hex), issued_at (RFC 3339), key_id,
-#                     signature (base64)}], by tree size
+#                     signature (base64), note (C2SP signed note, or null)}], by tree size
 #   consistency     [{from, to, proof: [hex]}] between each checkpoint and the next
 #   entries         [{leaf_index, envelope (the exact canonical JSON text hashed),
 #                     inclusion_proof: [hex]}]
@@ -220,6 +271,7 @@ class _Checkpoint:
     issued_at: str
     key_id: str
     signature: bytes
+    note: str | None = None
 
     @classmethod
     def parse(cls, raw: dict[str, Any]) -> "_Checkpoint":
@@ -230,6 +282,7 @@ class _Checkpoint:
             str(raw["issued_at"]),
             str(raw.get("key_id", "")),
             _b64(raw["signature"]),
+            raw.get("note"),
         )
 
     def __str__(self) -> str:
@@ -315,6 +368,17 @@ def _check_signatures(report: Report, checkpoints: list[_Checkpoint], public_key
         if not verify_checkpoint_signature(public_key, body, c.signature):
             named = f" (it names key {c.key_id}, yours is {ours})" if c.key_id != ours else ""
             report.fail(str(c), f"the signature does not verify with the given key{named}")
+        if c.note is not None:
+            _check_note(report, c, public_key)
+
+
+def _check_note(report: Report, c: _Checkpoint, public_key: bytes) -> None:
+    """The checkpoint's C2SP signed note is signed by the key and names the same tree."""
+    text = open_note(c.note or "", ORIGIN, public_key)
+    if text is None:
+        report.fail(str(c), "its signed note does not verify with the given key")
+    elif text.splitlines()[:3] != checkpoint_note(ORIGIN, c.tree_size, c.root).splitlines():
+        report.fail(str(c), "its signed note names another tree than the checkpoint")
 
 
 def _check_chain(report: Report, checkpoints: list[_Checkpoint], proofs: list[dict]) -> None:

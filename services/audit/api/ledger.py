@@ -4,6 +4,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Query
+from fastapi.responses import PlainTextResponse
 
 from services.audit.api.deps import Audit, CheckpointId
 from services.audit.api.views import (
@@ -46,6 +47,13 @@ async def list_checkpoints(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[dict[str, Any]]:
     return await audit.checkpoints(after, limit)
+
+
+@router.get("/checkpoint", response_class=PlainTextResponse)
+async def checkpoint_note(audit: Audit) -> str:
+    """The latest checkpoint as a C2SP tlog-checkpoint signed note, at the path transparency
+    logs serve it (C2SP tlog-tiles)."""
+    return await audit.latest_note()
 
 
 @router.get("/checkpoints/latest", response_model=CheckpointOut)

@@ -32,12 +32,15 @@ class CheckpointOut(BaseModel):
     issued_at: str  # RFC 3339, exactly as signed
     key_id: str
     signature: str  # base64 Ed25519 over verifier.checkpoint_body()
+    # The same checkpoint as a C2SP tlog-checkpoint signed note (None before notes existed)
+    note: str | None = None
 
 
 class PublicKeyOut(BaseModel):
     algorithm: str
     public_key: str
     key_id: str
+    note_verifier_key: str  # for signed-note tools: name+hash+base64(0x01 || key)
 
 
 class InclusionProofOut(BaseModel):
