@@ -32,13 +32,14 @@ class Supervised:
     restarts: int = 0
     last_error: str | None = None
     restart_in: float | None = None  # set while waiting to restart after a failure
+    once: bool = False  # work that ends when its job is done (a backfill), not a relay
 
     def health(self, done: bool) -> dict[str, Any]:
         if self.restart_in is not None:
             return {"ok": False, "state": "restarting", "restarts": self.restarts,
                     "retry_in": self.restart_in, "error": self.last_error}  # fmt: skip
-        state = "finished" if done else "running"
-        return {"ok": not done, "state": state, "restarts": self.restarts,
+        state = ("done" if self.once else "finished") if done else "running"
+        return {"ok": self.once or not done, "state": state, "restarts": self.restarts,
                 "last_error": self.last_error}  # fmt: skip
 
 
@@ -54,11 +55,16 @@ class Runtime:
     restart_delays: tuple[float, ...] = RESTART_DELAYS
 
     def start(
-        self, name: str, work: Callable[[], Awaitable[None]], component: object = None
+        self,
+        name: str,
+        work: Callable[[], Awaitable[None]],
+        component: object = None,
+        once: bool = False,
     ) -> None:
         """Run background work (a relay, a consumer) for the life of the process, restarted
-        after any failure: a database or broker outage must not end it for good."""
-        self.supervised[name] = Supervised()
+        after any failure: a database or broker outage must not end it for good. With
+        `once`, the work ends when done (a backfill) and that is healthy, not degraded."""
+        self.supervised[name] = Supervised(once=once)
         if component is not None:
             self.components[name] = component
         self.tasks[name] = asyncio.create_task(self._supervise(name, work), name=name)

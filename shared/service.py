@@ -82,10 +82,17 @@ class Context:
         self.run(group, consumer.run, component=consumer)  # it counts in its own metrics
         return consumer
 
-    def run(self, name: str, work: Callable[[], Awaitable[None]], component: Any = None) -> None:
+    def run(
+        self,
+        name: str,
+        work: Callable[[], Awaitable[None]],
+        component: Any = None,
+        once: bool = False,
+    ) -> None:
         """Background work for the life of the process, restarted with backoff on failure;
-        a component with `health()` is reported by its own words in /health/ready."""
-        self.runtime.start(name, work, component)
+        a component with `health()` is reported by its own words in /health/ready. With
+        `once`, work that ends when its job is done (a backfill)."""
+        self.runtime.start(name, work, component, once)
 
     def on_scrape(self, refresh: metrics.Refresh) -> None:
         """Set gauges that need an async query, just before /metrics renders."""

@@ -20,3 +20,18 @@ async def test_failed_background_work_is_restarted_and_marked_as_failing():
     assert len(attempts) == 3
     assert runtime.supervised["relay"].restarts == 2
     assert "broker gone" in (runtime.supervised["relay"].last_error or "")
+
+
+async def test_work_done_once_is_healthy_but_a_relay_that_ends_is_degraded():
+    runtime = Runtime(settings=None, pool=None, store=None)  # type: ignore[arg-type]
+
+    async def job() -> None:
+        return None
+
+    runtime.start("backfill", job, once=True)
+    runtime.start("relay", job)
+    await asyncio.gather(*runtime.tasks.values())
+
+    health = runtime.components_health()
+    assert health["backfill"]["ok"] and health["backfill"]["state"] == "done"
+    assert not health["relay"]["ok"] and health["relay"]["state"] == "finished"
