@@ -29,7 +29,7 @@ async def setup(ctx: Context) -> None:
         await SEARCH.ensure_schema(conn)
         await idempotency.ensure_schema(conn)
     log.info("intake.case_index_caught_up", cases=await readmodel.catch_up(ctx.store))
-    ctx.run("search-backfill", lambda: backfill(ctx.store, SEARCH))
+    ctx.run("search-backfill", lambda: backfill(ctx.store, SEARCH), once=True)
     ctx.app.state.intake = IntakeApplication(ctx.store, digests, SEARCH)
     ctx.app.state.queries = IntakeQueries(ctx.store, search=SEARCH)
     # The first attended session of a scheduled course stops the waiting clock.
