@@ -5,7 +5,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 
 from services.intake.api.deps import Queries
-from services.intake.api.schemas import SiteId, StaffRefInPath
+from services.intake.api.values import SiteId, StaffRefInPath
 from services.intake.api.views import CaseloadEntry, CaseOut, TimelineEntry, WaitingEntry
 from shared.actor import RequestMeta
 

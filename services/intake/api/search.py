@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, Request
 
 from services.intake.api.deps import Queries
-from services.intake.api.schemas import NhsNumber, SiteId
+from services.intake.api.values import NhsNumber, SiteId
 from services.intake.api.views import SearchHit
 from shared.actor import RequestMeta
 from shared.identity import identity_of
