@@ -6,8 +6,15 @@ access events."""
 
 from fastapi import APIRouter
 
-from services.gateway.web import pages, planner, render, risk, signin
+from services.gateway.web import pages, planner, render, risk, signin, waiting
 
 router = APIRouter()
-for part in (render.router, signin.router, pages.router, planner.router, risk.router):
+for part in (
+    render.router,
+    signin.router,
+    pages.router,
+    planner.router,
+    risk.router,
+    waiting.router,
+):
     router.include_router(part)

@@ -21,6 +21,7 @@ router = web_router()
 LINKS = [
     ("Today", "/web/today", "diary.read", ("therapist",)),
     ("Risk", "/web/risk", "risk.read", ("supervisor", "site_manager", "auditor")),
+    ("Waiting list", "/web/waiting", "waiting_list.read", ("intake_worker", "site_manager")),
     ("Case", "/web/cases", "case.read", ()),
 ]
 
