@@ -65,6 +65,7 @@ async def planned(staff: c.Staff, clocked: c.Clocked, case_id: str, year: int, w
 
     async def opened() -> Any:
         answer = await staff.gateway.get(path, headers=await staff.headers(T))
+        staff.count(T, "GET", path, answer.status_code)
         return answer.json() if answer.status_code == 200 else None
 
     await c.eventually(opened, "the course opened by the allocation", 90)
@@ -249,15 +250,23 @@ async def audited(staff: c.Staff, case_id: str, shown: dict[str, Any], earlier: 
     services show; every event once (reads included); the case's bundle, with the auditor's
     earlier checkpoint chained in, passes the offline verifier."""
 
+    reads = sum(n for user, n in staff.case_reads.items() if user != AUDITOR)
+    shown["reads"] = reads
+
     async def replayed() -> Any:
         anchor = await staff.call(AUDITOR, "GET", "/audit/checkpoints/latest")
         answer = await staff.gateway.get(f"/audit/cases/{case_id}/history",
                                          params={"checkpoint": anchor["id"]},
                                          headers=await staff.headers(AUDITOR))  # fmt: skip
         history = answer.json() if answer.status_code == 200 else {"state": {}}
-        return (anchor, history) if _whole(history["state"], shown) else None
+        lacking[:] = _missing(history, shown)
+        return None if lacking else (anchor, history)
 
-    anchor, history = await c.eventually(replayed, "the replay of the whole course", 90)
+    lacking: list[str] = []
+    try:
+        anchor, history = await c.eventually(replayed, "the replay of the whole course", 120)
+    except AssertionError:
+        raise AssertionError(f"the replay lacks: {', '.join(lacking)}") from None
     state, course = history["state"], shown["course"]
     for session in course["sessions"]:
         assert state["course"]["sessions"][session["session_id"]]["attendance_code"] == (
@@ -265,6 +274,11 @@ async def audited(staff: c.Staff, case_id: str, shown: dict[str, Any], earlier: 
     assert state["ending"] == {"code": "46", "on": shown["case"]["ending"]["on"]}
     assert [f["acknowledgement"]["action"] for f in state["risk_flags"].values()] == [
         "contacted_client"]  # fmt: skip
+    for form in state["forms"].values():  # the scores the ledger holds are the ones shown
+        if form["purpose"] == "pre_session" and form["status"] == "completed":
+            number = form["session_number"]
+            assert form["scores"]["phq9"] in [p["phq9"] for p in shown["outcomes"]["series"]]
+            assert form["scores"]["phq9"] == c.scores(number)[0]
     ids = [e["event_id"] for e in history["events"]]
     assert len(ids) == len(set(ids)) and history["all_proven"]
     types = [e["type"] for e in history["events"]]
@@ -290,11 +304,19 @@ async def audited(staff: c.Staff, case_id: str, shown: dict[str, Any], earlier: 
     assert verified.stdout.startswith("valid"), verified.stdout
 
 
-def _whole(state: dict[str, Any], shown: dict[str, Any]) -> bool:
-    """The ledger takes the services' topics in no fixed order: wait for each one's end."""
-    course = state.get("course", {})
-    return bool(state.get("status") == "discharged" and state.get("outcome")
-                and len(course.get("sessions", {})) == len(shown["course"]["sessions"])
-                and course.get("status") == "completed" and state.get("risk_flags")
-                and all(f.get("acknowledgement") for f in state["risk_flags"].values())
-                )  # fmt: skip
+def _missing(history: dict[str, Any], shown: dict[str, Any]) -> list[str]:
+    """What the replay lacks yet: the ledger takes the services' topics in no fixed order.
+    (Scheduling closes the completed course again on the discharge: CourseClosed, nothing
+    cancelled; so completion is its event, whatever the course's status by then.)"""
+    state, types = history["state"], {e["type"] for e in history.get("events", [])}
+    course, flags = state.get("course", {}), state.get("risk_flags", {})
+    views = [v for v in state.get("views", []) if v["role"] != "auditor"]
+    checks = {
+        "discharge": state.get("status") == "discharged",
+        "outcome": bool(state.get("outcome")),
+        "sessions": len(course.get("sessions", {})) == len(shown["course"]["sessions"]),
+        "completion": "scheduling.CourseCompleted" in types,
+        "acknowledged flag": bool(flags) and all(f.get("acknowledgement") for f in flags.values()),
+        f"{shown['reads']} staff reads (has {len(views)})": len(views) == shown["reads"],
+    }
+    return [name for name, ok in checks.items() if not ok]

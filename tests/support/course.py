@@ -9,6 +9,7 @@ with the assertion the gateway would sign for the same therapist (`Clocked`)."""
 
 import asyncio
 import random
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
@@ -29,6 +30,11 @@ class Staff:
 
     def __init__(self, gateway: httpx.AsyncClient):
         self.gateway, self.tokens = gateway, {}  # type: tuple[httpx.AsyncClient, dict[str, str]]
+        self.case_reads: Counter[str] = Counter()  # reads of the case the gateway records
+
+    def count(self, user: str, method: str, path: str, status: int) -> None:
+        if method == "GET" and status == 200 and ("/cases/" in path or "/forms/forms/" in path):
+            self.case_reads[user] += 1
 
     async def headers(self, user: str) -> dict[str, str]:
         if user not in self.tokens:
@@ -41,6 +47,7 @@ class Staff:
         answer = await self.gateway.request(method, path, json=body, headers=headers,
                                             params=params or None)  # fmt: skip
         assert answer.status_code in status, f"{method} {path}: {answer.text}"
+        self.count(user, method, path, answer.status_code)
         return answer.json() if answer.content else None
 
 
