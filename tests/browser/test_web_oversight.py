@@ -1,8 +1,11 @@
 """A supervisor acknowledges a risk flag on the risk dashboard; an auditor sees on the case
-overview who viewed the case (from the audit ledger); a role whose permissions refuse a page
+overview who viewed the case (from the audit ledger), replays it with its proofs verified
+and downloads its bundle; a role whose permissions refuse a page
 gets neither its link nor the page (403)."""
 
 import asyncio
+import json
+from pathlib import Path
 
 import httpx
 from playwright.async_api import expect
@@ -57,6 +60,19 @@ async def test_an_auditor_sees_who_viewed_the_case(stack: Stack):
         seen = views.locator("tr", has_text="/intake/cases/{case_id}")
         assert "therapist.north" in await seen.first.inner_text()
         await shot(page, "auditor-case-views")
+
+        await page.click("text=Replay the case and verify its proofs")
+        await expect(page.locator(".verdict")).to_contain_text("verified")
+        assert "not verified" not in await page.locator(".verdict").inner_text()
+        replay = await page.locator("table.replay").inner_text()
+        assert "intake.ReferralReceived" in replay or "intake." in replay
+        assert "gateway.CaseViewed" in replay
+        async with page.expect_download() as download:
+            await page.click("text=Download the bundle")
+        saved = await (await download.value).path()
+        bundle = json.loads(await asyncio.to_thread(Path(saved).read_text))
+        assert bundle["scope"]["case_id"] == case_id
+        await shot(page, "auditor-replay")
 
 
 async def test_a_role_refused_a_page_has_no_link_to_it_and_gets_the_403_page(stack: Stack):

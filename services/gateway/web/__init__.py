@@ -6,7 +6,7 @@ access events."""
 
 from fastapi import APIRouter
 
-from services.gateway.web import pages, planner, render, risk, signin, waiting
+from services.gateway.web import audit, pages, planner, render, risk, signin, waiting
 
 router = APIRouter()
 for part in (
@@ -16,5 +16,6 @@ for part in (
     planner.router,
     risk.router,
     waiting.router,
+    audit.router,
 ):
     router.include_router(part)
