@@ -24,8 +24,6 @@ class CaseCommands(Commands):
         new_episode: bool = False,
     ) -> Case:
         """A new case; one for an NHS number with an open case needs `new_episode`."""
-        if client.nhs_number and not new_episode:
-            await self._refuse_duplicate(client.nhs_number)
         case_id = uuid4()
         case = Case(
             id=case_id,
@@ -35,15 +33,17 @@ class CaseCommands(Commands):
             client=client.plain(),
             meta=self._meta(meta, case_id, site_id),
         )
-        await self._save(case)
+        if not client.nhs_number or new_episode or self.search is None:
+            await self._save(case)
+            return case
+        # Two referrals of one NHS number at once, in any instance: one at a time from the
+        # check to the commit, so the second sees the first's case and is refused.
+        async with self.search.one_at_a_time(self.store.pool, client.nhs_number):
+            open_cases = await self.search.open_cases_of(self.store.pool, client.nhs_number)
+            if open_cases:
+                raise DuplicateReferral(open_cases[0])
+            await self._save(case)
         return case
-
-    async def _refuse_duplicate(self, nhs_number: str) -> None:
-        if self.search is None:
-            return
-        open_cases = await self.search.open_cases_of(self.store.pool, nhs_number)
-        if open_cases:
-            raise DuplicateReferral(open_cases[0])
 
     async def correct_client_details(
         self, case_id: UUID, *, corrected: dict[str, Any], meta: Meta

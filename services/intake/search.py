@@ -12,7 +12,8 @@ import hashlib
 import hmac
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -159,6 +160,20 @@ class SearchIndex:
             " ORDER BY received_on, aggregate_id",
             site_id,
         )
+
+    @asynccontextmanager
+    async def one_at_a_time(self, pool: asyncpg.Pool, nhs_number: str) -> AsyncIterator[None]:
+        """A PostgreSQL advisory lock on the NHS number's digest, held by one connection for
+        the block (released if the process dies: its connection closes)."""
+        assert self.blind is not None
+        digest = self.blind.nhs_number(nhs_number) or b""
+        key = int.from_bytes(digest[:8], "big", signed=True)
+        async with pool.acquire() as conn:
+            await conn.execute("SELECT pg_advisory_lock($1)", key)
+            try:
+                yield
+            finally:
+                await conn.execute("SELECT pg_advisory_unlock($1)", key)
 
     async def open_cases_of(self, pool: asyncpg.Pool, nhs_number: str) -> list[Any]:
         """Ids of the open (not discharged) cases of an NHS number, at any site."""

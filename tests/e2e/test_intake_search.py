@@ -2,6 +2,7 @@
 index (keyed digests, nothing in clear); open enquiries are listed; a second referral for an
 NHS number with an open case is refused naming the case, unless it is a new episode."""
 
+import asyncio
 import os
 import random
 import uuid
@@ -104,3 +105,12 @@ async def test_a_referral_after_the_case_was_discharged_is_not_a_duplicate(intak
     discharge = {"ending_code": "50", "discharged_on": days_ago(0)}
     assert (await intake.post(f"/cases/{first}/discharge", json=discharge)).status_code == 200
     assert (await refer(intake, new_site(), client))["case_id"] != first
+
+
+async def test_referrals_of_one_nhs_number_sent_at_once_open_one_case(intake):
+    client = {"name": "Gwion Morgan", "nhs_number": nhs_number()}
+    body = {"referral_source": "gp", "referral_date": days_ago(1), "client": client}
+    answers = await asyncio.gather(
+        *(intake.post("/referrals", json={**body, "site_id": new_site()}) for _ in range(5))
+    )
+    assert sorted(a.status_code for a in answers) == [201, 409, 409, 409, 409]
