@@ -272,6 +272,13 @@ async def audited(staff: c.Staff, case_id: str, shown: dict[str, Any], earlier: 
         assert state["course"]["sessions"][session["session_id"]]["attendance_code"] == (
             session["attendance_code"])  # fmt: skip
     assert state["ending"] == {"code": "46", "on": shown["case"]["ending"]["on"]}
+    case = shown["case"]
+    assert state["waited_days"] == case["waiting"]["days_waited"]
+    assert state["first_treatment_on"] == case["first_treatment_on"]
+    assert [r["agreed_on"] for r in state["ipaf"]] == [r["agreed_on"] for r in case["ipaf"]]
+    assert len(state["ipaf"]) == 2 and len(state["goodbye_letters"]) == 1
+    assert sorted(c["document"] for c in state["consents"]) == [
+        "confidentiality_agreement", "therapy_contract"]  # fmt: skip
     assert [f["acknowledgement"]["action"] for f in state["risk_flags"].values()] == [
         "contacted_client"]  # fmt: skip
     for form in state["forms"].values():  # the scores the ledger holds are the ones shown
