@@ -76,6 +76,7 @@ for name in "${!PORTS[@]}"; do
   log "$name listening on $url (OpenAPI at $url/docs)"
 done
 log "Rapport is up; a service that dies is restarted; Ctrl-C stops them all"
+log "staff web app: $(url_of "$PORT_BASE")/web/ (sign in as a demo user <role>.<site>, e.g. therapist.north; password in $SECRETS_DIR/keycloak.demo_password)"
 sleep infinity &
 sleeper=$!
 wait "$sleeper"
