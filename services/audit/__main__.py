@@ -7,6 +7,7 @@ from fastapi import FastAPI
 
 from services.audit import api, ledger, metrics
 from services.audit.application import AuditApplication
+from services.audit.checkpoint_log import CheckpointLog
 from services.audit.checkpoints import Checkpointer
 from services.audit.reconcile import Reconciler
 from services.audit.schema import ensure_audit_schema
@@ -28,7 +29,10 @@ async def setup(ctx: Context) -> None:
             await ledger.catch_up_nodes(conn)  # a ledger from before ledger_nodes
     topics = all_service_topics()
     consumer = ctx.consume(CONSUMER, topics, ledger.append)
-    checkpointer = Checkpointer(ctx.pool, signer)
+    history = CheckpointLog(
+        settings.kafka_bootstrap, settings.topic_policy(), settings.checkpoint_history_topic()
+    )
+    checkpointer = Checkpointer(ctx.pool, signer, history)
     reconciler = Reconciler(ctx.pool, settings.kafka_bootstrap, topics, CONSUMER)
     ctx.app.state.audit = AuditApplication(ctx.pool, signer, checkpointer, reconciler, consumer)
     interval = settings.checkpoint_interval_seconds

@@ -14,8 +14,10 @@ from typing import Any, TypeAlias
 
 import asyncpg
 import structlog
+from aiokafka.errors import KafkaError
 
 from services.audit import entries, proofs, trust
+from services.audit.checkpoint_log import CheckpointLog
 from services.audit.errors import LedgerCorrupted, NoCheckpointYet, NotFound, SigningRefused
 from services.audit.signing import Signer
 from services.audit.verifier import (
@@ -81,9 +83,11 @@ class Checkpointer:
     """Signs the tree, but only after checking what is stored against what it signed itself
     (services/audit/trust.py); when a check fails it raises an alarm and stops."""
 
-    def __init__(self, pool: asyncpg.Pool, signer: Signer):
+    def __init__(self, pool: asyncpg.Pool, signer: Signer, history: CheckpointLog | None = None):
         self.pool = pool
         self.signer = signer
+        self.history = history  # the Kafka topic every signed checkpoint is published to
+        self.published_id: int | None = None  # None: the topic's newest not read yet
         self.trusted: Checkpoint | None = None  # the last checkpoint signed or verified here
         self.state, self.error = "signing", ""
 
@@ -102,6 +106,7 @@ class Checkpointer:
             alarm = await trust.raise_alarm(self.pool, str(error))
             self._refuse(alarm.error)
             raise SigningRefused(f"{error}; signing is stopped until a person acts") from None
+        await self._publish_pending()
         self.state, self.error = "signing", ""
         return issued
 
@@ -109,6 +114,7 @@ class Checkpointer:
         async with self.pool.acquire() as conn, conn.transaction():
             await conn.execute("SELECT pg_advisory_xact_lock($1)", _ISSUING_LOCK)
             await self._no_open_alarm(conn)
+            await self._recall(conn)
             previous = await latest_or_none(conn)
             await trust.check_history(conn, self.trusted, previous, self.signer.public_key)
             size = await entries.tree_size(conn)
@@ -149,23 +155,72 @@ class Checkpointer:
         if self.state == "refused":  # a person resolved the alarm: start afresh from storage
             log.warning("checkpoint.resuming", trusted_before=self.error)
             self.trusted = None
+            self.published_id = await conn.fetchval(
+                "SELECT coalesce(max(id), 0) FROM ledger_checkpoints"
+            )  # publish what is signed from now on; the topic keeps what came before
+
+    async def _recall(self, conn: asyncpg.Connection) -> None:
+        """At start: the newest checkpoint published is one this ledger signed, so it must
+        still be stored, unchanged; it is trusted from then on."""
+        if self.history is None or self.published_id is not None:
+            return
+        try:
+            newest = await self.history.newest(self.signer.public_key)
+        except ValueError as error:
+            raise LedgerCorrupted(str(error)) from None
+        self.published_id = newest.id if newest else 0
+        if newest is None:
+            return
+        stored = await _by_id_or_none(conn, newest.id)
+        if stored is None or (stored.tree_size, stored.root_hash) != (
+            newest.tree_size,
+            newest.root_hash,
+        ):
+            raise LedgerCorrupted(
+                f"checkpoint #{newest.id} (tree size {newest.tree_size}), published to"
+                f" {self.history.topic}, is {'gone from' if stored is None else 'changed in'}"
+                " the database"
+            )
+        if self.trusted is None or stored.id > self.trusted.id:
+            self.trusted = stored
+
+    async def _publish_pending(self) -> None:
+        """Every stored checkpoint not published yet, in order (two instances may both
+        publish one: readers take a checkpoint id once)."""
+        if self.history is None or self.published_id is None:
+            return
+        for checkpoint in await between(self.pool, self.published_id + 1, 2**62):
+            note = checkpoint.signed_note()
+            if note is not None:
+                await self.history.publish(checkpoint.id, note)
+            self.published_id = checkpoint.id
 
     def _refuse(self, error: str) -> None:
         self.state, self.error = "refused", error
 
     async def run(self, interval: float) -> None:
         """Issue a checkpoint every `interval` seconds while the tree grows."""
-        while True:
-            try:
-                issued = await self.issue(only_if_grown=True)
-                if issued:
-                    log.debug("checkpoint.issued", id=issued.id, tree_size=issued.tree_size)
-            except SigningRefused:
-                pass  # raised, logged and counted once per alarm (trust.raise_alarm)
-            except (OSError, asyncpg.PostgresError) as error:
-                self.state, self.error = "database_unreachable", repr(error)
-                log.warning("checkpoint.failed", error=repr(error))
-            await asyncio.sleep(interval)
+        try:
+            while True:
+                await self._round()
+                await asyncio.sleep(interval)
+        finally:
+            if self.history is not None:
+                await self.history.stop()
+
+    async def _round(self) -> None:
+        try:
+            issued = await self.issue(only_if_grown=True)
+            if issued:
+                log.debug("checkpoint.issued", id=issued.id, tree_size=issued.tree_size)
+        except SigningRefused:
+            pass  # raised, logged and counted once per alarm (trust.raise_alarm)
+        except (OSError, asyncpg.PostgresError) as error:
+            self.state, self.error = "database_unreachable", repr(error)
+            log.warning("checkpoint.failed", error=repr(error))
+        except (KafkaError, TimeoutError) as error:  # signed, not yet published: retried
+            self.state, self.error = "broker_unreachable", repr(error)
+            log.warning("checkpoint.unpublished", error=repr(error))
 
 
 async def _check_extends(conn: asyncpg.Connection, previous: Checkpoint | None, size: int,
@@ -181,6 +236,12 @@ async def _check_extends(conn: asyncpg.Connection, previous: Checkpoint | None, 
 
 async def latest_or_none(db: Db) -> Checkpoint | None:
     row = await db.fetchrow(f"SELECT {_COLUMNS} FROM ledger_checkpoints ORDER BY id DESC LIMIT 1")
+    return Checkpoint(**dict(row)) if row else None
+
+
+async def _by_id_or_none(db: Db, checkpoint_id: int) -> Checkpoint | None:
+    row = await db.fetchrow(f"SELECT {_COLUMNS} FROM ledger_checkpoints WHERE id = $1",
+                            checkpoint_id)  # fmt: skip
     return Checkpoint(**dict(row)) if row else None
 
 

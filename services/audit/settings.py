@@ -1,4 +1,5 @@
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
@@ -19,7 +20,14 @@ class AuditSettings(ServiceSettings):
     # signing key does not match it.
     pinned_public_key: str | None = None
     checkpoint_interval_seconds: float = Field(default=5.0, gt=0)
+    # The Kafka topic every signed checkpoint is published to (checkpoint_log.py); by default
+    # named after the ledger's database, so two ledgers on one Kafka never share a history.
+    checkpoint_topic: str | None = None
     reconcile_interval_seconds: float = Field(default=60.0, gt=0)
+
+    def checkpoint_history_topic(self) -> str:
+        database = urlsplit(self.database_url).path.strip("/") or "audit"
+        return self.checkpoint_topic or f"{database}.checkpoints"
 
     @model_validator(mode="after")
     def production_needs_a_key(self) -> "AuditSettings":
