@@ -1,14 +1,17 @@
 """Structured logging with structlog; the correlation id rides in contextvars."""
 
 import logging
+import re
 import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
+from typing import Any
 
 import structlog
 
 CORRELATION_HEADER = "X-Correlation-ID"
+QUERY_STRING = re.compile(r"\?[^\s\"]*")
 
 
 def configure_logging(log_format: str = "json", level: str = "INFO") -> None:
@@ -18,6 +21,7 @@ def configure_logging(log_format: str = "json", level: str = "INFO") -> None:
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
+        _no_query_strings,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]
     renderer = (
@@ -45,6 +49,14 @@ def configure_logging(log_format: str = "json", level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+
+
+def _no_query_strings(_: Any, __: str, event: MutableMapping[str, Any]) -> Mapping[str, Any]:
+    """Access lines without their query strings: a search's are personal (a name, an NHS
+    number), and logs must hold none."""
+    if event.get("logger") == "uvicorn.access" and isinstance(event.get("event"), str):
+        event["event"] = QUERY_STRING.sub("", event["event"])
+    return event
 
 
 def new_correlation_id() -> str:

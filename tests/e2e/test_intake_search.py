@@ -114,3 +114,12 @@ async def test_referrals_of_one_nhs_number_sent_at_once_open_one_case(intake):
         *(intake.post("/referrals", json={**body, "site_id": new_site()}) for _ in range(5))
     )
     assert sorted(a.status_code for a in answers) == [201, 409, 409, 409, 409]
+
+
+async def test_what_staff_searched_for_is_not_in_the_logs(intake, stack):
+    site, number, name = new_site(), nhs_number(), f"Searchname{uuid.uuid4().hex[:8]}"
+    assert await found(intake, site, nhs_number=number, name=name) == []
+    await asyncio.sleep(0.5)  # the access line is written after the response
+    log = stack.log("intake").read_text(errors="replace")
+    assert f"/sites/{site}/search" in log
+    assert number not in log and name.lower() not in log.lower()
