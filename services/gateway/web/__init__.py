@@ -6,7 +6,7 @@ access events."""
 
 from fastapi import APIRouter
 
-from services.gateway.web import audit, pages, planner, render, risk, signin, waiting
+from services.gateway.web import audit, pages, planner, render, reports, risk, signin, waiting
 
 router = APIRouter()
 for part in (
@@ -17,5 +17,6 @@ for part in (
     risk.router,
     waiting.router,
     audit.router,
+    reports.router,
 ):
     router.include_router(part)

@@ -22,6 +22,7 @@ LINKS = [
     ("Today", "/web/today", "diary.read", ("therapist",)),
     ("Risk", "/web/risk", "risk.read", ("supervisor", "site_manager", "auditor")),
     ("Waiting list", "/web/waiting", "waiting_list.read", ("intake_worker", "site_manager")),
+    ("Reports", "/web/reports", "reports.read", ("site_manager", "supervisor")),
     ("Case", "/web/cases", "case.read", ()),
 ]
 
