@@ -1,6 +1,7 @@
 """The auditor's command-line tool.
 
-    python -m services.audit.cli export --case ID [--checkpoint N] [--at TIME] -o case.json
+    python -m services.audit.cli export --case ID [--checkpoint N] [--at TIME]
+        [--trusted-checkpoint FILE] -o case.json
     python -m services.audit.cli export --ledger [--checkpoint N] [--since N] -o ledger.json
     python -m services.audit.cli verify BUNDLE --public-key KEY [--trusted-checkpoint FILE]
     python -m services.audit.cli resume-signing --by NAME --reason TEXT
@@ -34,10 +35,26 @@ from services.audit.timeline import render
 PAGE = 1000
 
 
-def export_case(client: httpx.Client, case_id: str, params: dict[str, Any], out: TextIO) -> int:
+def export_case(client: httpx.Client, case_id: str, params: dict[str, Any], out: TextIO,
+                trusted: dict | None = None) -> int:  # fmt: skip
     bundle = _get(client, f"/cases/{case_id}/bundle", params)
+    if trusted is not None:
+        prove_from_trusted(client, bundle, trusted)
     json.dump(bundle, out, indent=1)
     return len(bundle["entries"])
+
+
+def prove_from_trusted(client: httpx.Client, bundle: dict[str, Any], trusted: dict) -> None:
+    """Add the proof that the auditor's kept checkpoint is a prefix of the bundle's first
+    checkpoint at least as large (verifier.py checks it: `trusted_consistency`)."""
+    later = [c for c in bundle["checkpoints"] if c["tree_size"] >= trusted["tree_size"]]
+    if not later:
+        return  # the verifier says the bundle is older than the trusted checkpoint
+    first = min(later, key=lambda c: c["tree_size"])
+    found = _get(client, "/proofs/consistency/sizes",
+                 {"from_size": trusted["tree_size"], "to_size": first["tree_size"]})  # fmt: skip
+    bundle["trusted_consistency"] = {"from_size": trusted["tree_size"], "to": first["id"],
+                                     "proof": found["proof"]}  # fmt: skip
 
 
 def export_ledger(client: httpx.Client, params: dict[str, Any], out: TextIO) -> int:
@@ -96,7 +113,9 @@ def main(argv: list[str] | None = None) -> int:
             if args.ledger:
                 count = export_ledger(client, params, out)
             else:
-                count = export_case(client, args.case, params, out)
+                trusted = args.trusted_checkpoint
+                kept = json.loads(trusted.read_text()) if trusted else None
+                count = export_case(client, args.case, params, out, kept)
     print(f"exported {count} entries to {args.output}", file=sys.stderr)
     return 0
 
@@ -154,6 +173,8 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--at", help="a case's events that occurred by then (RFC 3339)")
     export.add_argument("--since", type=int, help="the ledger's checkpoints from this id on")
     export.add_argument("-o", "--output", required=True, type=Path)
+    export.add_argument("--trusted-checkpoint", type=Path,
+                        help="prove the case bundle extends this checkpoint (JSON)")  # fmt: skip
     key = commands.add_parser("public-key", help="print the ledger's public key (pin it!)")
     for command in (export, key):
         command.add_argument("--url", default="http://127.0.0.1:8004")

@@ -14,6 +14,7 @@ from services.audit.api.views import (
     LedgerEntry,
     LedgerPage,
     PublicKeyOut,
+    SizesConsistencyProofOut,
 )
 
 router = APIRouter()
@@ -88,3 +89,14 @@ async def consistency_proof(
     to: CheckpointId = None,
 ) -> dict[str, Any]:
     return await audit.consistency_proof(from_, to)
+
+
+@router.get("/proofs/consistency/sizes", response_model=SizesConsistencyProofOut)
+async def consistency_proof_between_sizes(
+    audit: Audit,
+    from_size: Annotated[int, Query(ge=0, description="the older tree size")],
+    to_size: Annotated[int, Query(ge=0, description="the newer tree size")],
+) -> dict[str, Any]:
+    """That the tree of from_size leaves is a prefix of the tree of to_size leaves, for any
+    two sizes (a checkpoint an auditor kept, and a later one), not only checkpoint ids."""
+    return await audit.consistency_proof_between(from_size, to_size)

@@ -53,6 +53,13 @@ class InclusionProofOut(BaseModel):
     verified: bool
 
 
+class SizesConsistencyProofOut(BaseModel):
+    from_size: int
+    to_size: int
+    to_root: str  # hex, the root of the tree of to_size leaves
+    proof: list[str]
+
+
 class ConsistencyProofOut(BaseModel):
     from_: CheckpointOut = Field(alias="from")
     to: CheckpointOut
