@@ -20,6 +20,9 @@ async def test_a_therapist_sees_today_opens_the_case_and_records_attendance(stac
         assert page.url.startswith(f"{gateway}/web/today")
         week = await page.content()
         await shot(page, "therapist-today")
+        await page.set_viewport_size({"width": 820, "height": 1180})  # a tablet, upright
+        await shot(page, "therapist-today-tablet")
+        await page.set_viewport_size({"width": 1280, "height": 900})
         link = page.locator(f'a[href="/web/cases/{case_id}"]').first
         if await link.count() == 0:  # the first session was last week: the second is this week
             await page.click("text=Week before")
@@ -36,6 +39,10 @@ async def test_a_therapist_sees_today_opens_the_case_and_records_attendance(stac
         await cell.locator("select").select_option("5")
         await cell.locator("button").click()
         await expect(page.locator(f"#attendance-{first['session_id']}")).to_have_text("attended")
+        held = page.locator(
+            "table.timeline tr", has=page.locator(f"#attendance-{first['session_id']}")
+        )
+        await expect(held).to_contain_text("held")
         await shot(page, "therapist-case")
 
     async with httpx.AsyncClient(base_url=gateway) as api:
