@@ -14,7 +14,7 @@ from eventsourcing.domain import event
 
 from services.scheduling.booking import Booking
 from services.scheduling.layout import pattern_of
-from services.scheduling.states import CLOSED
+from services.scheduling.states import CLOSED, COMPLETED
 
 REQUIRED_CONSENTS = ("therapy_contract", "confidentiality_agreement")
 
@@ -112,8 +112,9 @@ class Lifecycle(Booking):
 
     def close(self, *, closed_on: date, now: datetime, meta: dict) -> int:
         """Intake discharged the case: every session to come is cancelled by the provider
-        (code 4) and the course closes. Returns how many sessions were cancelled."""
-        if self.status == CLOSED:
+        (code 4) and the course closes. Returns how many sessions were cancelled. A course
+        already completed stays completed: the discharge that follows it ends nothing."""
+        if self.status in (CLOSED, COMPLETED):
             return 0
         future = [s for s in self.booked_sessions() if s.starts_at >= now]
         for s in future:

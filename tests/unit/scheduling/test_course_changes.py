@@ -176,6 +176,16 @@ def test_attending_the_last_session_completes_the_course():
         course.decide(decision="continue", meta=META)
 
 
+def test_a_discharge_after_the_last_session_leaves_the_course_completed():
+    course = planned_course(sessions=3)
+    sign_consents(course)
+    for s in course.live_sessions():
+        course.record_attendance(session_id=s.session_id, code="5", now=after(s), meta=META)
+    course.collect_events()
+    assert course.close(closed_on=AFTER_COURSE.date(), now=AFTER_COURSE, meta=META) == 0
+    assert course.status == "completed" and course.collect_events() == []
+
+
 def test_a_discharge_cancels_the_sessions_to_come_by_the_provider_and_closes_the_course():
     course = planned_course()
     fifth = by_number(course)[5]
