@@ -90,3 +90,29 @@ async def test_a_role_refused_a_page_has_no_link_to_it_and_gets_the_403_page(sta
         assert answer is not None and answer.status == 403
         assert "case.read" in await page.inner_text("main")
         await shot(page, "admin-refused")
+
+
+async def test_a_supervisor_of_another_site_reads_a_case_by_breaking_glass_with_a_reason(
+    stack: Stack,
+):
+    await with_gateway(stack, "scheduling", "forms")
+    gateway = stack.url("gateway")
+    async with httpx.AsyncClient(base_url=gateway, timeout=30) as api:
+        from tests.e2e.test_gateway_reads_in_the_ledger import allocated_case
+
+        case_id = await allocated_case(api, "therapist.north")
+    reason = "The client called the south office in crisis; duty cover"
+    async with chromium() as browser:
+        page = await signed_in(browser, gateway, "supervisor.south", f"/web/cases/{case_id}")
+        await expect(page.locator("h1")).to_have_text("Not allowed")
+        await page.fill("#reason", reason)
+        await shot(page, "supervisor-break-glass")
+        await page.click("button:has-text('Read the case')")
+        await expect(page.get_by_role("status")).to_contain_text("Read as break-glass")
+        assert "therapist.north" in await page.inner_text("main")
+    async with httpx.AsyncClient(base_url=gateway) as api:
+        listed = await api.get(
+            "/gateway/sites/north/break-glass", headers=await bearer("site_manager.north")
+        )
+    mine = [r for r in listed.json() if r["case_id"] == case_id]
+    assert {(r["subject"], r["reason"]) for r in mine} == {("supervisor.south", reason)}

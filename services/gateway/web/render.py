@@ -53,7 +53,23 @@ def page(
 
 
 def refused(request: Request, session: WebSession | None, detail: Any) -> HTMLResponse:
-    return page(request, "refused.html", session, status=403, detail=detail)
+    """The 403 page; on a case outside one's scope, with the break-glass form where one's
+    role reads cases at all."""
+    case_id = request.path_params.get("case_id")
+    offer = bool(
+        session
+        and case_id
+        and request.url.path == f"/web/cases/{case_id}"
+        and may(session, "case.read")
+    )
+    return page(
+        request,
+        "refused.html",
+        session,
+        status=403,
+        detail=detail,
+        glass_case=case_id if offer else None,
+    )
 
 
 @router.get("/static/{name}", include_in_schema=False)

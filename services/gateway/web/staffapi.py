@@ -44,6 +44,7 @@ class StaffApi:
         self.provider: Provider = state.web_provider
         self.session = session
         self.limit = asyncio.Semaphore(PARALLEL)
+        self.reason: str | None = None  # a break-glass read's stated reason, sent with each call
 
     async def _headers(self) -> dict[str, str]:
         session = self.session
@@ -58,6 +59,8 @@ class StaffApi:
             session.refresh_token = tokens.get("refresh_token", session.refresh_token)
             session.expires_at = tokens["expires_at"]
         headers = {"Authorization": f"Bearer {session.access_token}"}
+        if self.reason:
+            headers["X-Break-Glass-Reason"] = self.reason
         if cid := current_correlation_id():
             headers[CORRELATION_HEADER] = cid
         return headers
