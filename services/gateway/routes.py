@@ -127,11 +127,13 @@ GET  /ledger/entries                    ledger.read  global
 GET  /ledger/entries/{event_id}         ledger.read  global
 POST /checkpoints                       ledger.write global
 GET  /checkpoints                       ledger.read  global
+GET  /checkpoint                        ledger.read  global
 GET  /checkpoints/latest                ledger.read  global
 GET  /checkpoints/public-key            ledger.read  global
 GET  /checkpoints/{checkpoint_id}       ledger.read  global
 GET  /proofs/inclusion                  ledger.read  global
 GET  /proofs/consistency                ledger.read  global
+GET  /proofs/consistency/sizes          ledger.read  global
 GET  /cases/{case_id}/history           ledger.read  case
 GET  /cases/{case_id}/bundle            ledger.read  case
 GET  /ledger/bundle                     ledger.read  global
