@@ -6,13 +6,14 @@ access events."""
 
 from fastapi import APIRouter
 
-from services.gateway.web import audit, pages, planner, render, reports, risk, signin, waiting
+from services.gateway.web import audit, case, pages, planner, render, reports, risk, signin, waiting
 
 router = APIRouter()
 for part in (
     render.router,
     signin.router,
     pages.router,
+    case.router,
     planner.router,
     risk.router,
     waiting.router,

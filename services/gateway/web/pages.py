@@ -11,9 +11,8 @@ from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from markupsafe import Markup
 
-from services.gateway.web.render import may, page, refused
+from services.gateway.web.render import page, refused
 from services.gateway.web.sessions import Sessions, WebSession, csrf_ok, form_of
 from services.gateway.web.staffapi import ApiError, SignedOut, StaffApi
 from services.gateway.web.state import web_router
@@ -107,65 +106,6 @@ def _row(s: dict[str, Any], form: dict[str, Any] | None, now: datetime) -> dict[
     }
 
 
-async def case_overview(request: Request, session: WebSession, api: StaffApi) -> Response:
-    case_id = request.path_params["case_id"]
-    overview = await api.get(f"/gateway/cases/{case_id}/overview")
-    case, course = overview.get("case") or {}, overview.get("course")
-    site = case.get("site_id", "")
-    parts = await asyncio.gather(
-        api.maybe(f"/intake/cases/{case_id}/timeline") if may(session, "case.read") else _none(),
-        api.text(f"/forms/cases/{case_id}/outcomes/chart.svg")
-        if may(session, "forms.read")
-        else _none(),
-        api.maybe(f"/forms/sites/{site}/risk-flags") if site and _site_role(session) else _none(),
-        api.maybe(f"/audit/cases/{case_id}/history") if may(session, "ledger.read") else _none(),
-    )
-    timeline, chart, flags, history = parts
-    now = datetime.now(LONDON)
-    sessions = [
-        _row({**s, "reservation_id": s["session_id"], "case_id": case_id}, None, now)
-        for s in (course or {}).get("sessions", [])
-    ]
-    return page(
-        request,
-        "case.html",
-        session,
-        case_id=case_id,
-        glass=api.reason,
-        case=case,
-        course=course,
-        sessions=sessions,
-        forms=overview.get("forms") or [],
-        assessments=overview.get("risk_assessments") or [],
-        withheld=overview.get("withheld", []),
-        timeline=timeline or [],
-        chart=Markup(chart) if chart and chart.lstrip().startswith(("<?xml", "<svg")) else None,
-        flags=[f for f in flags or [] if str(f["case_id"]) == case_id],
-        views=_views(history) if may(session, "ledger.read") else None,
-        may_write=may(session, "course.write"),
-    )
-
-
-async def break_glass(request: Request, session: WebSession, api: StaffApi) -> Response:
-    """The case overview read outside one's scope, with the stated reason on every read."""
-    api.reason = (await form_of(request)).get("reason", "").strip()
-    return await case_overview(request, session, api)
-
-
-def _views(history: dict[str, Any] | None) -> list[dict[str, Any]]:
-    """Who viewed the case, as the ledger's replay has it (none while the case is not yet
-    in the ledger)."""
-    return list((history or {}).get("state", {}).get("views", []))
-
-
-def _site_role(session: WebSession) -> bool:
-    return bool({"supervisor", "site_manager", "auditor"} & set(session.roles))
-
-
-async def _none() -> None:
-    return None
-
-
 async def record_attendance(request: Request, session: WebSession, api: StaffApi) -> Response:
     case_id, session_id = request.path_params["case_id"], request.path_params["session_id"]
     code = str((await form_of(request)).get("attendance_code") or "")
@@ -191,15 +131,6 @@ async def find_case(request: Request, session: WebSession, api: StaffApi) -> Res
 router.add_api_route("/", signed_in(home), methods=["GET"], include_in_schema=False)
 router.add_api_route("/today", signed_in(today), methods=["GET"], include_in_schema=False)
 router.add_api_route("/cases", signed_in(find_case), methods=["GET"], include_in_schema=False)
-router.add_api_route(
-    "/cases/{case_id}", signed_in(case_overview), methods=["GET"], include_in_schema=False
-)
-router.add_api_route(
-    "/cases/{case_id}/break-glass",
-    signed_in(break_glass, post=True),
-    methods=["POST"],
-    include_in_schema=False,
-)
 router.add_api_route(
     "/cases/{case_id}/sessions/{session_id}/attendance",
     signed_in(record_attendance, post=True),
