@@ -4,6 +4,32 @@ import asyncpg
 
 NOTIFY_CHANNEL = "stored_events"
 
+# History is not rewritten: UPDATE, DELETE and TRUNCATE of an append-only table are refused,
+# even for its owner, unless the session has set the maintenance switch for the work at hand
+# (README, "Append-only tables"):  BEGIN; SET LOCAL rapport.maintenance = 'on'; ...; COMMIT;
+APPEND_ONLY_FUNCTION = """
+CREATE OR REPLACE FUNCTION refuse_rewriting() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF current_setting('rapport.maintenance', true) = 'on' THEN
+        RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+    END IF;
+    RAISE EXCEPTION '% on % refused: the table is append-only', TG_OP, TG_TABLE_NAME
+        USING ERRCODE = 'insufficient_privilege',
+              HINT = 'only in documented maintenance: SET LOCAL rapport.maintenance = on';
+END $$;
+"""
+
+
+def append_only(table: str) -> str:
+    """The triggers that make `table` append-only (APPEND_ONLY_FUNCTION must exist)."""
+    return f"""
+CREATE OR REPLACE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table}
+    FOR EACH ROW EXECUTE FUNCTION refuse_rewriting();
+CREATE OR REPLACE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table}
+    FOR EACH STATEMENT EXECUTE FUNCTION refuse_rewriting();
+"""
+
+
 SCHEMA = f"""
 
 CREATE TABLE IF NOT EXISTS stored_events (
@@ -14,6 +40,8 @@ CREATE TABLE IF NOT EXISTS stored_events (
     notification_id bigserial NOT NULL UNIQUE,
     PRIMARY KEY (originator_id, originator_version)
 );
+{APPEND_ONLY_FUNCTION}
+{append_only("stored_events")}
 
 -- The last Kafka offset whose effect a consumer committed, per upstream topic partition.
 CREATE TABLE IF NOT EXISTS tracking (

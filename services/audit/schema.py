@@ -2,7 +2,7 @@
 
 import asyncpg
 
-from shared.schema import create_idempotently
+from shared.schema import APPEND_ONLY_FUNCTION, append_only, create_idempotently
 
 AUDIT_SCHEMA = """
 -- One row per event, in arrival order: leaf `leaf_index` of the Merkle tree.
@@ -65,5 +65,11 @@ CREATE TABLE IF NOT EXISTS reconciliation_marks (
 """
 
 
+# The ledger is never rewritten, even by the table's owner (shared/schema.py).
+LEDGER_APPEND_ONLY = APPEND_ONLY_FUNCTION + "".join(
+    append_only(table) for table in ("ledger_entries", "ledger_nodes", "ledger_checkpoints")
+)
+
+
 async def ensure_audit_schema(conn: asyncpg.Connection) -> None:
-    await create_idempotently(conn, AUDIT_SCHEMA)
+    await create_idempotently(conn, AUDIT_SCHEMA + LEDGER_APPEND_ONLY)

@@ -16,6 +16,14 @@ def new_checkpointer(pool: asyncpg.Pool) -> Checkpointer:
     return Checkpointer(pool, _SIGNER)
 
 
+async def as_maintenance(pool: asyncpg.Pool, sql: str) -> None:
+    """Rewrite stored rows as someone with database access who sets the documented
+    maintenance switch (append-only tables refuse it otherwise: shared/schema.py)."""
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute("SET LOCAL rapport.maintenance = 'on'")
+        await conn.execute(sql)
+
+
 async def append(pool: asyncpg.Pool, items: list[Delivered]) -> None:
     async with pool.acquire() as conn, conn.transaction():
         await ledger.append(conn, items)

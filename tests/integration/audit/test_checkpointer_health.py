@@ -5,7 +5,7 @@ import asyncio
 import contextlib
 
 from services.audit.checkpoints import Checkpointer
-from tests.integration.audit.helpers import append, new_checkpointer
+from tests.integration.audit.helpers import append, as_maintenance, new_checkpointer
 from tests.support.ledger_data import some_events
 
 
@@ -24,8 +24,8 @@ async def test_a_checkpointer_that_refuses_a_tampered_tree_is_reported_as_refuse
     assert checkpointer.health() == {"ok": True, "state": "signing", "error": ""}
 
     # the subtree over leaves 0-15, which every later root is built from
-    await audit_pool.execute(
-        "UPDATE ledger_nodes SET hash = sha256(hash) WHERE level = 4 AND index = 0"
+    await as_maintenance(
+        audit_pool, "UPDATE ledger_nodes SET hash = sha256(hash) WHERE level = 4 AND index = 0"
     )
     await append(audit_pool, some_events(3))
     await one_round(checkpointer)

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from services.audit import ledger, proofs
 from services.audit.merkle import MemoryNodeStore, root_hash
 from shared.consumer import Delivered
+from tests.integration.audit.helpers import as_maintenance
 from tests.support.ledger_data import some_events
 
 
@@ -42,7 +43,7 @@ async def test_batched_appends_store_exactly_the_complete_subtrees_of_the_tree(a
 )
 @given(sizes=st.lists(st.integers(min_value=1, max_value=9), max_size=5))
 async def test_any_split_into_batches_gives_the_same_tree(audit_pool, sizes):
-    await audit_pool.execute("TRUNCATE ledger_entries, ledger_nodes")
+    await as_maintenance(audit_pool, "TRUNCATE ledger_entries, ledger_nodes")
     items = some_events(30)
     await append_in_batches(audit_pool, items, sizes)
 
@@ -85,7 +86,7 @@ async def test_ledger_without_stored_subtrees_has_them_rebuilt_then_appends_on(a
     items = some_events(21)
     await append_in_batches(audit_pool, items[:11], [])
     # as if nodes had been stored for the first three leaves only, or (below) for none
-    await audit_pool.execute("DELETE FROM ledger_nodes WHERE (index + 1) << level > 3")
+    await as_maintenance(audit_pool, "DELETE FROM ledger_nodes WHERE (index + 1) << level > 3")
 
     await append_in_batches(audit_pool, items[11:], [4])
 
@@ -95,7 +96,7 @@ async def test_ledger_without_stored_subtrees_has_them_rebuilt_then_appends_on(a
 async def test_ledger_from_before_stored_subtrees_gets_them_all_at_start_up(audit_pool):
     items = some_events(13)
     await append_in_batches(audit_pool, items, [])
-    await audit_pool.execute("TRUNCATE ledger_nodes")
+    await as_maintenance(audit_pool, "TRUNCATE ledger_nodes")
 
     async with audit_pool.acquire() as conn, conn.transaction():
         assert await ledger.catch_up_nodes(conn, chunk=5) == 13

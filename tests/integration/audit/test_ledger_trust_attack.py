@@ -16,7 +16,7 @@ from prometheus_client import REGISTRY
 from services.audit import checkpoints, verifier
 from services.audit.checkpoints import Checkpointer
 from services.audit.errors import SigningRefused
-from tests.integration.audit.helpers import append, export_ledger, new_checkpointer
+from tests.integration.audit.helpers import append, as_maintenance, export_ledger, new_checkpointer
 from tests.support.ledger_data import some_events
 
 KEPT, SEEN = 10, 20  # tree sizes of the checkpoint left standing, and of the one deleted
@@ -43,10 +43,11 @@ async def signed_at(pool, size: int) -> checkpoints.Checkpoint:
 async def rewrite_after(pool, size: int, forged: int) -> None:
     """The attack: the checkpoints above `size` leaves go, and so do the entries and nodes
     after it; `forged` other events take their place, hashed into the tree properly."""
-    await pool.execute(
+    await as_maintenance(
+        pool,
         f"""DELETE FROM ledger_checkpoints WHERE tree_size > {size};
         DELETE FROM ledger_entries WHERE leaf_index >= {size};
-        DELETE FROM ledger_nodes WHERE (index + 1) << level > {size};"""
+        DELETE FROM ledger_nodes WHERE (index + 1) << level > {size};""",
     )
     await append(pool, some_events(forged))
 

@@ -5,7 +5,7 @@ import pytest
 
 from services.audit.errors import LedgerCorrupted
 from services.audit.verifier import describe, verify_bundle
-from tests.integration.audit.helpers import append, export_ledger, new_checkpointer
+from tests.integration.audit.helpers import append, as_maintenance, export_ledger, new_checkpointer
 from tests.support.ledger_data import envelope, some_events
 
 EARLY, TOTAL, BAD = 12, 30, 5
@@ -51,7 +51,7 @@ async def test_untouched_ledger_verifies(signed_ledger):
 @pytest.mark.parametrize("tampering", TAMPERING)
 async def test_tampering_is_found_at_the_first_bad_leaf(signed_ledger, tampering):
     pool, early, public_key = signed_ledger
-    await pool.execute(TAMPERING[tampering])
+    await as_maintenance(pool, TAMPERING[tampering])
     if tampering == "insert an entry":
         await _insert_forged_entry(pool, BAD)
 
@@ -69,7 +69,9 @@ async def test_ledger_refuses_to_sign_a_tree_that_does_not_extend_its_last_check
 ):
     pool, _, _ = signed_ledger
     # the subtree over leaves 0-15, which every later root is built from
-    await pool.execute("UPDATE ledger_nodes SET hash = sha256(hash) WHERE level = 4 AND index = 0")
+    await as_maintenance(
+        pool, "UPDATE ledger_nodes SET hash = sha256(hash) WHERE level = 4 AND index = 0"
+    )
     await append(pool, some_events(3))
 
     with pytest.raises(LedgerCorrupted, match="no longer extends checkpoint"):
