@@ -24,6 +24,7 @@ from bench.cpu import CpuMeter
 from tests.conftest import KAFKA
 from tests.e2e.forms.steps import CLINICIAN, answers
 from tests.integration.forms.scheduling_events import Course, in_days, publish
+from tests.support.gateway_identity import signing
 from tests.support.stack import Stack
 
 CLIENTS = 32
@@ -79,7 +80,7 @@ async def run(count: int) -> None:
     try:
         await stack.up("forms")
         base = stack.url("forms")
-        async with aiohttp.ClientSession(base, headers=CLINICIAN) as session:
+        async with aiohttp.ClientSession(base, middlewares=(signing(CLINICIAN),)) as session:
             forms = await issue_forms(session, count)
             links: list[tuple[str, str]] = []
 

@@ -20,6 +20,7 @@ import asyncpg
 from bench.appends import measure
 from bench.cpu import CpuMeter, pids_of
 from shared.envelope import event_id_of
+from tests.support.gateway_identity import signing
 from tests.support.stack import STAFF, Stack
 
 REFERRAL = {
@@ -45,7 +46,9 @@ def print_appends(results: dict[str, dict[int, float]]) -> None:
 async def post_referrals(count: int, concurrency: int, posted: dict[UUID, float]) -> None:
     """The load of `concurrency` staff apps; aiohttp, as httpx's client cannot keep up."""
     remaining = iter(range(count))
-    async with aiohttp.ClientSession("http://127.0.0.1:18001", headers=STAFF) as session:
+    async with aiohttp.ClientSession(
+        "http://127.0.0.1:18001", middlewares=(signing(STAFF),)
+    ) as session:
 
         async def poster() -> None:
             for _ in remaining:

@@ -23,12 +23,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import aiohttp
 import asyncpg
 
+from tests.support.gateway_identity import as_staff, signing
 from tests.support.stack import STAFF, Stack
 
 CLIENTS, THERAPISTS, ROOMS = 32, 20, 10
 WEEKS = 12  # first sessions fall in the next 12 weeks: enough collisions, not a saturated diary
 TIMES = [f"{hour:02}:00" for hour in range(9, 17)]
-THERAPIST = {"X-Actor-Id": "bench-therapist", "X-Actor-Role": "therapist"}
+THERAPIST = as_staff("bench-therapist", "therapist")
 OVERLAPS = """
 SELECT count(*) FROM scheduling_reservations a JOIN scheduling_reservations b
   ON a.reservation_id < b.reservation_id AND a.during && b.during
@@ -135,8 +136,10 @@ async def bench(courses: int, referrals: int) -> None:
     try:
         await stack.up("intake", "scheduling")
         async with (
-            aiohttp.ClientSession(stack.url("intake"), headers=STAFF) as intake,
-            aiohttp.ClientSession(stack.url("scheduling"), headers=THERAPIST) as sched,
+            aiohttp.ClientSession(stack.url("intake"), middlewares=(signing(STAFF),)) as intake,
+            aiohttp.ClientSession(
+                stack.url("scheduling"), middlewares=(signing(THERAPIST),)
+            ) as sched,
         ):
             intake_rate = await referrals_per_second(intake, referrals, site)
             await post(sched, "/sites", {"site_id": site, "name": "Bench centre"})

@@ -13,6 +13,7 @@ Development keys are generated once per machine (deploy/identity_keys.sh via dev
 
 import base64
 import binascii
+import re
 import time
 import uuid
 from dataclasses import dataclass
@@ -30,14 +31,12 @@ ISSUER = "rapport-gateway"
 AUDIENCE = "rapport-services"
 LIFETIME = 60  # seconds: one request's journey from the gateway to a service
 MAX_LIFETIME = 120  # an assertion claiming to live longer is refused, whoever signed it
+STAFF_ID = re.compile(r"[\x21-\x7e]{1,128}")  # what an actor id or role may be in events
 LEEWAY = 5  # seconds of clock difference between the gateway's machine and a service's
 # Bare identity headers of the time before the gateway: refused, so nobody can claim them.
 BARE_HEADERS = (b"x-actor-id", b"x-actor-role")
 # Open without an assertion: what load balancers, Prometheus and people reading docs use.
 OPEN_PATHS = ("/health/", "/metrics", "/docs", "/openapi.json")
-# Until enforcement is switched on, a request without an assertion is let through to the
-# routes' own X-Actor-* check (the services' tests move to assertions in the same commit).
-ASSERTION_REQUIRED = False
 
 
 class IdentityError(Exception):
@@ -100,6 +99,10 @@ def verify(key: Ed25519PublicKey, token: str, method: str, path: str) -> Identit
         raise IdentityError("the gateway assertion lives too long")
     if claims["htm"] != method.upper() or claims["htu"] != path:
         raise IdentityError("the gateway assertion is for another request")
+    if not all(
+        isinstance(claims[c], str) and STAFF_ID.fullmatch(claims[c]) for c in ("sub", "role")
+    ):
+        raise IdentityError("the gateway assertion's subject or role is not a staff id")
     try:
         return Identity(
             subject=str(claims["sub"]), role=str(claims["role"]),
@@ -131,15 +134,13 @@ class RequireAssertion:
         token = headers.get(ASSERTION_HEADER.lower().encode())
         try:
             if token is None:
-                if ASSERTION_REQUIRED:
-                    raise IdentityError(f"a request needs the gateway's {ASSERTION_HEADER}")
-            elif any(name in headers for name in BARE_HEADERS):
+                raise IdentityError(f"a request needs the gateway's {ASSERTION_HEADER}")
+            if any(name in headers for name in BARE_HEADERS):
                 raise IdentityError("X-Actor-* headers are not accepted; the gateway's are")
-            elif self.key is None:
+            if self.key is None:
                 raise IdentityError("this service has no RAPPORT_IDENTITY_PUBLIC_KEY")
-            else:
-                who = verify(self.key, token.decode("latin-1"), scope["method"], scope["path"])
-                scope.setdefault("state", {})["identity"] = who
+            who = verify(self.key, token.decode("latin-1"), scope["method"], scope["path"])
+            scope.setdefault("state", {})["identity"] = who
         except IdentityError as error:
             unauthorised = problem(401, "Not authenticated", str(error))
             unauthorised.headers["WWW-Authenticate"] = 'Bearer realm="rapport"'

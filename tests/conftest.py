@@ -13,6 +13,7 @@ import pytest
 from shared.eventstore import EventStore
 from shared.mapping import build_mapper, new_cipher_key
 from shared.schema import ensure_schema
+from tests.support.gateway_identity import AUDITOR
 from tests.support.stack import STAFF, Stack
 
 KAFKA = os.environ.get("RAPPORT_TEST_KAFKA", "127.0.0.1:9092")
@@ -78,11 +79,11 @@ async def stack() -> AsyncIterator[Stack]:
 
 @pytest.fixture
 async def intake(stack: Stack) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=stack.url("intake"), headers=STAFF) as client:
+    async with httpx.AsyncClient(base_url=stack.url("intake"), auth=STAFF) as client:
         yield client
 
 
 @pytest.fixture
 async def audit(stack: Stack) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=stack.url("audit")) as client:
+    async with httpx.AsyncClient(base_url=stack.url("audit"), auth=AUDITOR) as client:
         yield client

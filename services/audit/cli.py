@@ -8,8 +8,10 @@
     python -m services.audit.cli timeline BUNDLE [--public-key KEY] [--json]
     python -m services.audit.cli public-key
 
-`export` asks the audit service (--url, default http://127.0.0.1:8004); `verify` and
-`timeline` work offline on the bundle alone. KEY is base64, or a file holding it.
+`export` and `public-key` ask the audit service through the gateway (--url, default
+http://127.0.0.1:8000/audit) with an auditor's access token (--token, or RAPPORT_TOKEN; in
+development `make token ROLE=auditor SITE=north`); `verify` and `timeline` work offline on
+the bundle alone. KEY is base64, or a file holding it.
 `resume-signing` is a person's decision, after an alarm stopped the checkpointer (see
 services/audit/trust.py), that it may sign again; it is recorded, with who and why, in the
 audit database (AUDIT_DATABASE_URL, or --database-url).
@@ -103,7 +105,9 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(_resume_signing(args.database_url, args.by, args.reason))
     if args.command == "timeline":
         return _timeline(args)
-    with httpx.Client(base_url=args.url, timeout=120) as client:
+    token = args.token or os.environ.get("RAPPORT_TOKEN", "")
+    bearer = {"Authorization": f"Bearer {token}"} if token else {}
+    with httpx.Client(base_url=args.url, headers=bearer, timeout=120) as client:
         if args.command == "public-key":
             print(_get(client, "/checkpoints/public-key", {})["public_key"])
             return 0
@@ -177,7 +181,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="prove the case bundle extends this checkpoint (JSON)")  # fmt: skip
     key = commands.add_parser("public-key", help="print the ledger's public key (pin it!)")
     for command in (export, key):
-        command.add_argument("--url", default="http://127.0.0.1:8004")
+        command.add_argument("--url", default="http://127.0.0.1:8000/audit")
+        command.add_argument("--token", help="an auditor's access token (or RAPPORT_TOKEN)")
     verify = commands.add_parser("verify", help="check a bundle offline")
     verify.add_argument("bundle", type=Path)
     verify.add_argument("--public-key", required=True)

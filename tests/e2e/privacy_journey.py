@@ -9,8 +9,9 @@ import httpx
 
 from tests.e2e.intake_people import CLIENTS, TEXTS
 from tests.support.clock import days_ago, moment
+from tests.support.gateway_identity import as_staff
 
-THERAPIST = {"X-Actor-Id": "therapist-privacy", "X-Actor-Role": "therapist"}
+THERAPIST = as_staff("therapist-privacy", "therapist")
 
 
 def personal_details() -> tuple[dict[str, Any], dict[str, str]]:
@@ -86,25 +87,25 @@ async def whole_journey(intake: httpx.AsyncClient, client: dict, texts: dict) ->
             "method": "electronic",
             "signed_at": moment(46),
         },
-        headers=THERAPIST,
+        auth=THERAPIST,
     )
     await post(
         intake,
         f"{path}/consents/{consent['consent_id']}/withdrawal",
         {"withdrawn_on": days_ago(45), "reason": texts["withdrawal_reason"]},
-        headers=THERAPIST,
+        auth=THERAPIST,
     )
-    await post(intake, f"{path}/first-treatment", {"attended_on": days_ago(44)}, headers=THERAPIST)
+    await post(intake, f"{path}/first-treatment", {"attended_on": days_ago(44)}, auth=THERAPIST)
     ipaf = {
         k: texts[k]
         for k in ("self_representation", "other_representation", "affect", "defensive_function")
     }
-    await post(intake, f"{path}/ipaf", {**ipaf, "agreed_on": days_ago(40)}, headers=THERAPIST)
+    await post(intake, f"{path}/ipaf", {**ipaf, "agreed_on": days_ago(40)}, auth=THERAPIST)
     await post(
         intake,
         f"{path}/goodbye-letter",
         {"text": texts["goodbye_letter"], "letter_date": days_ago(2)},
-        headers=THERAPIST,
+        auth=THERAPIST,
     )
     await post(intake, f"{path}/discharge", {"ending_code": "46", "discharged_on": days_ago(1)})
     request = await post(

@@ -1,11 +1,13 @@
-"""The auditor's command-line tool against the running services: export a case bundle,
-verify it offline, print its timeline; a bundle changed after export fails verification."""
+"""The auditor's command-line tool against the running services, through the gateway with
+an auditor's token from Keycloak: export a case bundle, verify it offline, print its
+timeline; a bundle changed after export fails verification."""
 
 import json
 import subprocess
 import sys
 
 from tests.e2e.audit_steps import moment, post, wait_until_in_ledger
+from tests.e2e.gateway_support import token_of, with_gateway
 from tests.e2e.intake_people import CLIENTS, days_ago
 from tests.support.stack import ROOT
 
@@ -15,6 +17,12 @@ def cli(*args: str) -> subprocess.CompletedProcess:
         [sys.executable, "-m", "services.audit.cli", *args],
         cwd=ROOT, capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip
+
+
+async def through_gateway(stack) -> tuple[str, ...]:  # type: ignore[no-untyped-def]
+    """The CLI's --url and --token: the audit routes of the gateway, as an auditor."""
+    await with_gateway(stack)
+    return "--url", f"{stack.url('gateway')}/audit", "--token", await token_of("auditor.north")
 
 
 async def test_exported_case_bundle_verifies_offline_and_prints_its_timeline(
@@ -27,10 +35,11 @@ async def test_exported_case_bundle_verifies_offline_and_prints_its_timeline(
     await post(intake, f"/cases/{case_id}/assessment", booking)
     await wait_until_in_ledger(audit, case_id, 2)
     await audit.post("/checkpoints")
-    url, bundle, key = stack.url("audit"), tmp_path / "case.json", tmp_path / "audit.pub"
+    bundle, key = tmp_path / "case.json", tmp_path / "audit.pub"
+    auditor = await through_gateway(stack)
 
-    key.write_text(cli("public-key", "--url", url).stdout)
-    exported = cli("export", "--case", case_id, "--url", url, "-o", str(bundle))
+    key.write_text(cli("public-key", *auditor).stdout)
+    exported = cli("export", "--case", case_id, *auditor, "-o", str(bundle))
     verified = cli("verify", str(bundle), "--public-key", str(key))
     shown = cli("timeline", str(bundle), "--public-key", str(key))
 
@@ -48,9 +57,9 @@ async def test_bundle_changed_after_export_fails_with_the_leaf_named(
     case_id = (await post(intake, "/referrals", body))["case_id"]
     await wait_until_in_ledger(audit, case_id, 1)
     await audit.post("/checkpoints")
-    url, path = stack.url("audit"), tmp_path / "case.json"
-    assert cli("export", "--case", case_id, "--url", url, "-o", str(path)).returncode == 0
-    key = cli("public-key", "--url", url).stdout.strip()
+    path, auditor = tmp_path / "case.json", await through_gateway(stack)
+    assert cli("export", "--case", case_id, *auditor, "-o", str(path)).returncode == 0
+    key = cli("public-key", *auditor).stdout.strip()
 
     bundle = json.loads(path.read_text())
     entry = bundle["entries"][0]

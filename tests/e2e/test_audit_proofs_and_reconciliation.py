@@ -18,6 +18,7 @@ from shared.kafka import topic_of
 from tests.conftest import KAFKA
 from tests.e2e.audit_steps import post, wait_until_in_ledger
 from tests.e2e.intake_people import CLIENTS, days_ago
+from tests.support.gateway_identity import AUDITOR
 from tests.support.ledger import LedgerMark
 from tests.support.wire import TopicMark
 
@@ -76,7 +77,7 @@ async def test_reconciliation_accounts_for_this_tests_messages_and_shows_in_metr
 
     # Only this test's messages and entries: others' traffic and history are not its to judge.
     assert await ledger.unreconciled(records, entries) == []
-    async with httpx.AsyncClient(base_url=stack.url("audit")) as audit:
+    async with httpx.AsyncClient(base_url=stack.url("audit"), auth=AUDITOR) as audit:
         report = (await audit.get("/reconciliation")).json()
         metrics = (await audit.get("/metrics")).text
     assert {p["topic"] for p in report["partitions"]} >= {"intake.events", "gateway.events"}

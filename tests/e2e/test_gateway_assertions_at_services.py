@@ -63,3 +63,21 @@ async def test_a_service_serves_the_same_request_with_the_gateway_s_assertion(st
         answer = await intake.get(PATH, headers=signed(claims(PATH)))
         also = await intake.get(PATH, auth=AsStaff("intake.worker", "intake_worker"))
     assert (answer.status_code, also.status_code) == (200, 200), answer.text
+
+
+FORGED = {"X-Actor-Id": "boss", "X-Actor-Role": "auditor"}
+STRAIGHT = [("intake", "/sites/north/waiting-list"), ("scheduling", "/sites/north"),
+            ("forms", "/sites/north/risk-flags"), ("audit", "/checkpoints/latest")]  # fmt: skip
+
+
+@pytest.mark.parametrize(("service", "path"), STRAIGHT)
+async def test_a_request_straight_to_a_service_with_forged_actor_headers_is_refused(
+    stack: Stack, service: str, path: str
+):
+    if service not in stack.processes:
+        await stack.up(service)
+    async with httpx.AsyncClient(base_url=stack.url(service)) as straight:
+        forged = await straight.get(path, headers=FORGED)
+        bare = await straight.get(path)
+    assert (forged.status_code, bare.status_code) == (401, 401), forged.text
+    assert identity.ASSERTION_HEADER in forged.json()["detail"]

@@ -77,7 +77,7 @@ async def test_an_unexpected_error_is_one_log_line_and_keeps_the_connection_open
     start = private_intake.stack.log("intake").stat().st_size
     correlation_id = f"h2-{uuid.uuid4()}"
 
-    async with httpx.AsyncClient(base_url=private_intake.url, headers=STAFF) as client:
+    async with httpx.AsyncClient(base_url=private_intake.url, auth=STAFF) as client:
         failed = await client.post(
             "/referrals", json=REFERRAL, headers={"X-Correlation-ID": correlation_id}
         )
@@ -98,7 +98,7 @@ async def test_an_unexpected_error_is_one_log_line_and_keeps_the_connection_open
 async def test_a_save_that_waits_too_long_for_a_lock_answers_503_with_retry_after(
     private_intake: PrivateIntake,
 ):
-    async with httpx.AsyncClient(base_url=private_intake.url, headers=STAFF) as client:
+    async with httpx.AsyncClient(base_url=private_intake.url, auth=STAFF) as client:
         async with private_intake.admin.transaction():
             await private_intake.admin.execute("LOCK TABLE stored_events IN EXCLUSIVE MODE")
             busy = await client.post("/referrals", json=REFERRAL, timeout=30)
@@ -116,7 +116,7 @@ async def test_connections_cut_mid_request_answer_503_or_succeed_never_500(
     statuses: list[int] = []
     limits = httpx.Limits(max_connections=10)
     async with httpx.AsyncClient(
-        base_url=private_intake.url, headers=STAFF, limits=limits, timeout=30
+        base_url=private_intake.url, auth=STAFF, limits=limits, timeout=30
     ) as client:
 
         async def referrals() -> list[httpx.Response]:

@@ -22,8 +22,8 @@ async def test_two_clients_allocating_one_case_at_once_one_wins_and_the_other_ge
     assert (await intake.post(f"/cases/{case_id}/assessment/outcome", json=outcome)).is_success
 
     async with (
-        httpx.AsyncClient(base_url=stack.url("intake"), headers=STAFF) as first,
-        httpx.AsyncClient(base_url=stack.url("intake"), headers=STAFF) as second,
+        httpx.AsyncClient(base_url=stack.url("intake"), auth=STAFF) as first,
+        httpx.AsyncClient(base_url=stack.url("intake"), auth=STAFF) as second,
     ):
         responses = await asyncio.gather(
             *[

@@ -8,8 +8,9 @@ from uuid import uuid4
 import httpx
 
 from tests.e2e.intake_people import CLIENTS, TEXTS, days_ago
+from tests.support.gateway_identity import as_staff
 
-THERAPIST = {"X-Actor-Id": "therapist-e2e", "X-Actor-Role": "therapist"}
+THERAPIST = as_staff("therapist-e2e", "therapist")
 
 
 async def ok(response: httpx.Response, status: int = 200) -> dict[str, Any]:
@@ -30,7 +31,7 @@ async def consent(intake: httpx.AsyncClient, case_id: str, kind: str, version: i
         "method": "paper_scanned",
         "signed_at": f"{days_ago(20)}T10:00:00Z",
     }
-    response = await intake.post(f"/cases/{case_id}/consents", json=body, headers=THERAPIST)
+    response = await intake.post(f"/cases/{case_id}/consents", json=body, auth=THERAPIST)
     return (await ok(response, 201))["consent_id"]
 
 
@@ -97,27 +98,27 @@ async def test_a_client_goes_from_enquiry_to_discharge_and_the_case_then_refuses
 
     consents = {kind: await consent(intake, case_id, kind, v) for kind, v in versions.items()}
     first = {"attended_on": days_ago(20), "appointment_type": "02"}
-    await ok(await intake.post(f"/cases/{case_id}/first-treatment", json=first, headers=THERAPIST))
+    await ok(await intake.post(f"/cases/{case_id}/first-treatment", json=first, auth=THERAPIST))
     assert await ok(await intake.get(f"/sites/{site}/waiting-list")) == []
 
     withdrawal = {"withdrawn_on": days_ago(10), "reason": TEXTS["withdrawal_reason"]}
     url = f"/cases/{case_id}/consents/{consents['recording_consent']}/withdrawal"
-    withdrawn = await ok(await intake.post(url, json=withdrawal, headers=THERAPIST))
+    withdrawn = await ok(await intake.post(url, json=withdrawal, auth=THERAPIST))
     assert withdrawn["stops"] == ["audio_recording", "supervision_use_of_recordings"]
 
     ipaf = {k: TEXTS[k] for k in ("self_representation", "other_representation", "affect")}
     ipaf |= {"defensive_function": TEXTS["defensive_function"], "agreed_on": days_ago(15)}
     for body in (ipaf, {**ipaf, "affect": TEXTS["revised_affect"], "agreed_on": days_ago(5)}):
-        await ok(await intake.post(f"/cases/{case_id}/ipaf", json=body, headers=THERAPIST), 201)
+        await ok(await intake.post(f"/cases/{case_id}/ipaf", json=body, auth=THERAPIST), 201)
     letter = {"text": TEXTS["goodbye_letter"], "letter_date": days_ago(2)}
     await ok(
-        await intake.post(f"/cases/{case_id}/goodbye-letter", json=letter, headers=THERAPIST), 201
+        await intake.post(f"/cases/{case_id}/goodbye-letter", json=letter, auth=THERAPIST), 201
     )
     discharge = {"ending_code": "46", "discharged_on": days_ago(1)}
     done = await ok(await intake.post(f"/cases/{case_id}/discharge", json=discharge))
     assert (done["status"], done["episode_status"]) == ("discharged", "finished")
 
-    later = await intake.post(f"/cases/{case_id}/ipaf", json=ipaf, headers=THERAPIST)
+    later = await intake.post(f"/cases/{case_id}/ipaf", json=ipaf, auth=THERAPIST)
     assert later.status_code == 409 and "the case is discharged" in later.json()["detail"]
 
     case = await ok(await intake.get(f"/cases/{case_id}"))

@@ -14,10 +14,12 @@ from pathlib import Path
 import httpx
 from jsonschema import Draft202012Validator, FormatChecker
 
+from services.audit import cli
 from shared.contracts.export import SCHEMAS
 from shared.kafka import topic_of
 from tests.conftest import KAFKA
 from tests.e2e.privacy_journey import personal_details, whole_journey
+from tests.support.gateway_identity import AUDITOR
 from tests.support.ledger import LedgerMark
 from tests.support.stack import ROOT, Stack
 from tests.support.topics import read_since
@@ -61,7 +63,7 @@ async def test_a_clients_details_stay_in_intake_not_on_kafka_dead_letters_logs_o
     found += [leak for r in await wire.dead_letters() for leak in
               leaks(f"dead letter {r.offset}", text_of(r), values)]  # fmt: skip
     entries = await ledger.entries_of({case_id}, per_case=len(ours))
-    async with httpx.AsyncClient(base_url=stack.url("audit")) as audit:
+    async with httpx.AsyncClient(base_url=stack.url("audit"), auth=AUDITOR) as audit:
         # The export is of the latest checkpoint: make one that covers the case's entries.
         assert (await audit.post("/checkpoints")).status_code == 201
     for where, text in exported(stack, case_id, tmp_path).items():
@@ -81,9 +83,12 @@ async def test_a_clients_details_stay_in_intake_not_on_kafka_dead_letters_logs_o
 
 def exported(stack: Stack, case_id: str, folder: Path) -> dict[str, str]:
     """What an auditor takes away: the case bundle and its timeline, from the CLI."""
-    bundle, url = folder / "case.json", stack.url("audit")
-    key = _cli("public-key", "--url", url).stdout.strip()
-    assert _cli("export", "--case", case_id, "--url", url, "-o", str(bundle)).returncode == 0
+    bundle = folder / "case.json"
+    # The CLI's export with a client that speaks to audit as the gateway does for an auditor.
+    auditor = httpx.Client(base_url=stack.url("audit"), auth=AUDITOR, timeout=60)
+    with auditor as audit, bundle.open("w") as out:
+        key = audit.get("/checkpoints/public-key").json()["public_key"]
+        assert cli.export_case(audit, case_id, {}, out) > 0
     timeline = _cli("timeline", str(bundle), "--public-key", key, "--json")
     assert timeline.returncode == 0, timeline.stderr
     return {"case bundle": bundle.read_text(), "case timeline": timeline.stdout}

@@ -90,7 +90,8 @@ async def test_a_body_that_is_not_json_is_refused(intake):
     assert response.status_code == 422
 
 
-async def test_a_request_without_the_staff_identity_is_refused(intake):
-    response = await intake.post("/referrals", json=VALID, headers={"X-Actor-Id": ""})
+async def test_a_request_without_the_gateway_s_assertion_is_refused(intake):
+    bare = {"X-Actor-Id": "staff-e2e", "X-Actor-Role": "intake_worker"}
+    response = await intake.post("/referrals", json=VALID, headers=bare, auth=None)
     assert response.status_code == 401
-    assert "X-Actor-Id" in response.json()["detail"]
+    assert "X-Rapport-Assertion" in response.json()["detail"]

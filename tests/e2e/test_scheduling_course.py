@@ -21,9 +21,10 @@ from tests.e2e.scheduling_steps import (
     sign_consents,
     site_with_room,
 )
+from tests.support.gateway_identity import as_staff
 from tests.support.stack import Stack
 
-THERAPIST = {"X-Actor-Id": "therapist-e2e", "X-Actor-Role": "therapist"}
+THERAPIST = as_staff("therapist-e2e", "therapist")
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +36,7 @@ async def scheduling_url(stack: Stack) -> str:
 
 @pytest.fixture
 async def scheduling(scheduling_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=scheduling_url, headers=THERAPIST) as client:
+    async with httpx.AsyncClient(base_url=scheduling_url, auth=THERAPIST) as client:
         yield client
 
 

@@ -30,7 +30,7 @@ async def test_referrals_taken_while_kafka_is_down_reach_the_ledger_once_after_i
     ledger = await LedgerMark.now(stack.url("audit"))
     await asyncio.to_thread(private.kafka_cluster, "kill", *private.BROKERS)
     try:
-        async with httpx.AsyncClient(base_url=stack.url("intake"), headers=STAFF) as intake:
+        async with httpx.AsyncClient(base_url=stack.url("intake"), auth=STAFF) as intake:
             responses = [await intake.post("/referrals", json=REFERRAL) for _ in range(5)]
         during = await ledger.entries_now({r.json()["case_id"] for r in responses})
     finally:

@@ -17,7 +17,9 @@ from typing import Any
 
 import httpx
 
+from services.audit import cli
 from services.audit.verifier import describe, read_public_key, verify_bundle
+from tests.support.gateway_identity import AUDITOR
 from tests.support.ledger import LedgerMark
 from tests.support.stack import ROOT
 
@@ -26,7 +28,7 @@ WHOLE_LEDGER_MAX = int(os.environ.get("RAPPORT_TEST_WHOLE_LEDGER_MAX", "20000"))
 
 def verify_ledger_since(mark: LedgerMark, folder: Path) -> dict[str, Any]:
     """The verdict on the ledger from the mark's checkpoint to one issued now."""
-    with httpx.Client(base_url=mark.url, timeout=120) as audit:
+    with httpx.Client(base_url=mark.url, auth=AUDITOR, timeout=120) as audit:
         anchor = audit.post("/checkpoints").json()
         key = audit.get("/checkpoints/public-key").json()["public_key"]
         if mark.checkpoint["tree_size"] <= WHOLE_LEDGER_MAX:
@@ -49,8 +51,10 @@ def verify_ledger_since(mark: LedgerMark, folder: Path) -> dict[str, Any]:
 def _whole(mark: LedgerMark, folder: Path, key: str) -> dict[str, Any]:
     path = folder / "ledger.json"
     since = str(mark.checkpoint["id"])
-    exported = _cli("export", "--ledger", "--since", since, "--url", mark.url, "-o", str(path))
-    assert exported.returncode == 0, exported.stderr
+    # The CLI's own export, with a client that speaks to the audit service as the gateway does
+    # for an auditor (tests/e2e/test_audit_cli.py drives the whole CLI through the gateway).
+    with httpx.Client(base_url=mark.url, auth=AUDITOR, timeout=600) as audit, path.open("w") as out:
+        cli.export_ledger(audit, {"since": since}, out)
     verified = _cli("verify", str(path), "--public-key", key)
     bundle = json.loads(path.read_text())
     return _summary(bundle, verified.stdout.strip(), verified.returncode, "whole ledger")

@@ -10,6 +10,8 @@ from typing import Any
 import httpx
 from aiokafka import ConsumerRecord
 
+from tests.support.gateway_identity import AUDITOR
+
 Entry = dict[str, Any]
 
 
@@ -25,7 +27,7 @@ class LedgerMark:
 
     @classmethod
     async def now(cls, url: str, topic: str = "intake.events") -> "LedgerMark":
-        async with httpx.AsyncClient(base_url=url) as audit:
+        async with httpx.AsyncClient(base_url=url, auth=AUDITOR) as audit:
             response = await audit.post("/checkpoints")
         assert response.status_code == 201, response.text
         return cls(url, response.json(), topic)
@@ -43,7 +45,7 @@ class LedgerMark:
         after = self.checkpoint["tree_size"] - 1
         loop = asyncio.get_running_loop()
         deadline = loop.time() + seconds
-        async with httpx.AsyncClient(base_url=self.url, timeout=30) as audit:
+        async with httpx.AsyncClient(base_url=self.url, auth=AUDITOR, timeout=30) as audit:
             while True:
                 page = await _page(audit, after)
                 found += self._ours(page, case_ids)
@@ -64,7 +66,7 @@ class LedgerMark:
         """The entries of these cases the ledger holds now, since the mark."""
         found: list[Entry] = []
         after = self.checkpoint["tree_size"] - 1
-        async with httpx.AsyncClient(base_url=self.url, timeout=30) as audit:
+        async with httpx.AsyncClient(base_url=self.url, auth=AUDITOR, timeout=30) as audit:
             while page := await _page(audit, after):
                 found += self._ours(page, case_ids)
                 after = page[-1]["leaf_index"]
@@ -74,7 +76,7 @@ class LedgerMark:
         """Reconciliation run now, as it concerns only these messages and entries: each
         message accounted for (in the ledger, a known duplicate or dead-lettered), and no
         entry of these an orphan. Problems of other traffic are not ours to fail on."""
-        async with httpx.AsyncClient(base_url=self.url, timeout=120) as audit:
+        async with httpx.AsyncClient(base_url=self.url, auth=AUDITOR, timeout=120) as audit:
             report = (await audit.post("/reconciliation")).json()
         partitions = {(p["topic"], p["partition"]): p for p in report["partitions"]}
         problems = []

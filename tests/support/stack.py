@@ -11,6 +11,7 @@ import httpx
 
 from shared import registry
 from tests.support.clock import ZONE
+from tests.support.gateway_identity import as_staff
 
 ROOT = Path(__file__).resolve().parents[2]
 LOGS = ROOT / ".state" / "test-logs"
@@ -18,7 +19,7 @@ LOGS = ROOT / ".state" / "test-logs"
 PORT_BASE = int(os.environ.get("RAPPORT_TEST_PORT_BASE", "18000"))
 # Each service on PORT_BASE + the last digit of its port in shared/registry.py.
 SERVICE_PORTS = {e.name: PORT_BASE + e.port % 10 for e in registry.running()}
-STAFF = {"X-Actor-Id": "staff-e2e", "X-Actor-Role": "intake_worker"}
+STAFF = as_staff("staff-e2e", "intake_worker")
 
 
 @dataclass

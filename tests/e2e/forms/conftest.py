@@ -6,6 +6,7 @@ import httpx
 import pytest
 
 from tests.e2e.forms.steps import CLINICIAN
+from tests.support.gateway_identity import as_staff
 from tests.support.stack import Stack
 
 
@@ -14,7 +15,7 @@ async def forms(stack: Stack) -> AsyncIterator[httpx.AsyncClient]:
     if "forms" not in stack.processes:
         stack.start("forms")
         await stack.wait_ready("forms")
-    async with httpx.AsyncClient(base_url=stack.url("forms"), headers=CLINICIAN) as client:
+    async with httpx.AsyncClient(base_url=stack.url("forms"), auth=CLINICIAN) as client:
         yield client
 
 
@@ -22,6 +23,6 @@ async def forms(stack: Stack) -> AsyncIterator[httpx.AsyncClient]:
 async def scheduling(stack: Stack) -> AsyncIterator[httpx.AsyncClient]:
     if "scheduling" not in stack.processes:
         await stack.up("scheduling")
-    therapist = {"X-Actor-Id": "therapist-e2e", "X-Actor-Role": "therapist"}
-    async with httpx.AsyncClient(base_url=stack.url("scheduling"), headers=therapist) as client:
+    therapist = as_staff("therapist-e2e", "therapist")
+    async with httpx.AsyncClient(base_url=stack.url("scheduling"), auth=therapist) as client:
         yield client

@@ -8,8 +8,9 @@ import httpx
 
 from tests.conftest import KAFKA
 from tests.integration.forms.scheduling_events import Course, in_days, publish
+from tests.support.gateway_identity import as_staff
 
-CLINICIAN = {"X-Actor-Id": "duty-e2e", "X-Actor-Role": "duty_clinician"}
+CLINICIAN = as_staff("duty-e2e", "duty_clinician")
 
 
 async def eventually(probe, seconds: float = 30):  # type: ignore[no-untyped-def]

@@ -5,6 +5,7 @@ import httpx
 import pytest
 
 from tests.e2e.forms.steps import answers, booked_form, client_link
+from tests.support.gateway_identity import as_staff
 
 
 async def send(forms: httpx.AsyncClient, link: str, form_id: str, responses) -> httpx.Response:  # type: ignore[no-untyped-def]
@@ -102,7 +103,7 @@ async def test_only_a_clinician_acknowledges_a_risk_flag(forms) -> None:
     refused = await forms.post(
         f"/risk-flags/{flag['flag_id']}/acknowledgement",
         json={"action": "contacted_client", "note": "n"},
-        headers={"X-Actor-Role": "receptionist"},
+        auth=as_staff("reception-e2e", "receptionist"),
     )
     assert refused.status_code == 403
     assert len((await forms.get(f"/sites/{course.site_id}/risk-flags")).json()) == 1

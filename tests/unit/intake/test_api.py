@@ -11,9 +11,10 @@ import pytest
 from services.intake.__main__ import create_app
 from services.intake.settings import IntakeSettings
 from shared.eventstore import ConcurrencyConflict
+from tests.support.gateway_identity import as_staff
 from tests.unit.intake.fakes import InMemoryIntake
 
-STAFF = {"X-Actor-Id": "staff-1", "X-Actor-Role": "intake_worker"}
+STAFF = as_staff("staff-1", "intake_worker")
 TODAY = date.today()
 
 
@@ -31,7 +32,7 @@ async def client_over(intake: InMemoryIntake) -> httpx.AsyncClient:
     app = create_app(settings)
     app.state.intake = intake
     transport = httpx.ASGITransport(app=app)
-    return httpx.AsyncClient(transport=transport, base_url="http://intake", headers=STAFF)
+    return httpx.AsyncClient(transport=transport, base_url="http://intake", auth=STAFF)
 
 
 @pytest.fixture
@@ -129,6 +130,7 @@ async def test_consent_for_an_unknown_template_version_is_422_naming_the_field(a
     assert fields(unpublished) == fields(unknown) == ["body.template_version"]
 
 
-async def test_a_command_without_the_actor_headers_is_401(api):
-    response = await api.post("/referrals", json=referral(), headers={"X-Actor-Id": ""})
+async def test_a_command_without_the_gateway_s_assertion_is_401(api):
+    bare = {"X-Actor-Id": "staff-1", "X-Actor-Role": "intake_worker"}
+    response = await api.post("/referrals", json=referral(), headers=bare, auth=None)
     assert response.status_code == 401

@@ -16,6 +16,7 @@ from shared.eventstore import AggregateNotFound, ConcurrencyConflict
 from shared.runtime import Runtime
 from shared.service import Context, Service
 from shared.settings import ServiceSettings
+from tests.support.gateway_identity import as_staff
 
 
 class BookingError(Exception):
@@ -93,7 +94,8 @@ async def service() -> AsyncIterator[Demo]:
     runtime = Runtime(settings=None, pool=database, store=None, restart_delays=(0.01,))  # type: ignore[arg-type]
     app.state.runtime = runtime
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://demo") as client:
+    staff = as_staff("demo-user", "tester")  # as the gateway vouches for a caller
+    async with httpx.AsyncClient(transport=transport, base_url="http://demo", auth=staff) as client:
         yield Demo(client, runtime, database, app)
     await runtime.close()
 
