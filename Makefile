@@ -39,7 +39,7 @@ lint: venv
 	$(VENV)/bin/mypy services shared
 
 bench: venv infra-up
-	set -a; source .state/dev.env; set +a; $(PY) bench/pipeline.py && $(PY) bench/ledger.py && $(PY) bench/scheduling.py && $(PY) bench/forms.py && $(PY) bench/gateway.py && $(PY) bench/intake_search.py
+	set -a; source .state/dev.env; set +a; $(PY) bench/pipeline.py && $(PY) bench/ledger.py && $(PY) bench/scheduling.py && $(PY) bench/forms.py && $(PY) bench/gateway.py && $(PY) bench/intake_search.py && $(PY) bench/web.py
 
 # Regenerate the committed JSON Schemas of the event contracts.
 schemas: venv
