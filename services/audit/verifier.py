@@ -228,7 +228,8 @@ class _Roots:
 #                     signature (base64), note (C2SP signed note, or null)}], by tree size
 #   consistency     [{from, to, proof: [hex]}] between each checkpoint and the next
 #   entries         [{leaf_index, envelope (the exact canonical JSON text hashed),
-#                     inclusion_proof: [hex]}]
+#                     inclusion_proof: [hex]}]; in a complete bundle the proofs may be left
+#                   out: rebuilding every checkpoint's root from all the leaves proves them
 #   trusted_consistency  (optional) {from_size, to, proof: [hex]}: the tree of the auditor's
 #                   trusted checkpoint is a prefix of checkpoint `to`'s
 
@@ -303,8 +304,8 @@ def verify_bundle(
             (_Checkpoint.parse(c) for c in bundle["checkpoints"]), key=lambda c: (c.tree_size, c.id)
         )
         anchor = next(c for c in checkpoints if c.id == bundle["proven_against"])
-        entries = [(int(e["leaf_index"]), str(e["envelope"]), [bytes.fromhex(p) for p in
-                    e["inclusion_proof"]]) for e in bundle["entries"]]  # fmt: skip
+        entries = [(int(e["leaf_index"]), str(e["envelope"]), _proof(e.get("inclusion_proof")))
+                   for e in bundle["entries"]]  # fmt: skip
     except (KeyError, TypeError, ValueError, StopIteration) as error:
         report.fail("bundle", f"malformed: {error!r}")
         return report
@@ -312,7 +313,7 @@ def verify_bundle(
     report.anchor = {"id": anchor.id, "tree_size": anchor.tree_size, "issued_at": anchor.issued_at}
     _check_signatures(report, checkpoints, public_key)
     _check_chain(report, checkpoints, bundle.get("consistency", []))
-    _check_inclusion(report, anchor, entries, bundle.get("scope", {}))
+    _check_inclusion(report, anchor, entries, bundle.get("scope", {}), bool(bundle.get("complete")))
     if bundle.get("complete"):
         _check_complete(report, checkpoints, anchor, entries)
     if trusted is not None:
@@ -393,15 +394,23 @@ def _check_chain(report: Report, checkpoints: list[_Checkpoint], proofs: list[di
                         " was rewritten between them")  # fmt: skip
 
 
-def _check_inclusion(
-    report: Report, anchor: _Checkpoint, entries: list[tuple[int, str, list[bytes]]], scope: dict
-) -> None:
+def _proof(hashes: list[str] | None) -> list[bytes] | None:
+    return None if hashes is None else [bytes.fromhex(h) for h in hashes]
+
+
+def _check_inclusion(report: Report, anchor: _Checkpoint,
+                     entries: list[tuple[int, str, list[bytes] | None]], scope: dict,
+                     complete: bool) -> None:  # fmt: skip
     seen: set[int] = set()
     for index, envelope, proof in entries:
         subject = f"entry {index}"
         if index in seen:
             report.fail(subject, "appears twice in the bundle", index)
         seen.add(index)
+        if proof is None:
+            if not complete:  # a whole ledger proves each leaf by rebuilding every root
+                report.fail(subject, "has no inclusion proof", index)
+            continue
         if not verify_inclusion(leaf_hash(envelope.encode()), index, anchor.tree_size, proof,
                                 anchor.root):  # fmt: skip
             report.fail(
@@ -418,7 +427,7 @@ def _check_inclusion(
 
 
 def _check_versions(
-    report: Report, case_id: str, entries: list[tuple[int, str, list[bytes]]]
+    report: Report, case_id: str, entries: list[tuple[int, str, list[bytes] | None]]
 ) -> None:
     """Each aggregate's events in a case bundle run 1..n: a gap is an event left out (or moved
     to another case by its case_id column, which no hash covers)."""
@@ -446,7 +455,7 @@ def _check_complete(
     report: Report,
     checkpoints: list[_Checkpoint],
     anchor: _Checkpoint,
-    entries: list[tuple[int, str, list[bytes]]],
+    entries: list[tuple[int, str, list[bytes] | None]],
 ) -> None:
     """A whole-ledger bundle: every leaf is there, and the leaves rebuild every signed root."""
     indexes = sorted(index for index, _, _ in entries)
