@@ -7,6 +7,8 @@ beside plain SHA-256 hashing of the same bytes measured in the same run.
 
 Writes into a fresh schema of the audit database (AUDIT_DATABASE_URL) and drops it after.
 Goals (issue 4): >= 10,000 appended leaves/s on 2 cores; inclusion proof p99 < 5 ms.
+Then (issue 8) the whole ledger is exported and verified with the offline verifier, beside
+plain SHA-256 of the exported bytes (bench/ledger_export.py).
 """
 
 import argparse
@@ -25,6 +27,7 @@ import asyncpg
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.ledger_export import export_and_verify
 from services.audit import entries, ledger, proofs
 from services.audit.merkle import CompactRange
 from services.audit.schema import ensure_audit_schema
@@ -148,7 +151,8 @@ async def main() -> None:
         print(f"appending {args.leaves:,} leaves in batches of {args.batch} ...", file=sys.stderr)
         await load(pool, args.leaves, args.batch, clock)
         await pool.execute("ANALYZE ledger_entries; ANALYZE ledger_nodes")
-        report(args, clock, await proof_latencies(pool, args.leaves, args.samples))
+        proof_lines = await proof_latencies(pool, args.leaves, args.samples)
+        report(args, clock, proof_lines + await export_and_verify(pool, args.leaves))
     finally:
         await pool.close()
         await admin.execute(f"DROP SCHEMA {schema} CASCADE")
