@@ -96,7 +96,7 @@ async def plan_some(gateway: str, case_ids: list[str], site: str, wanted: int = 
                 await asyncio.sleep(0.2)
             if answer.status_code == 200:
                 planned, wanted = case_id, wanted - 1
-            elif answer.status_code != 409:  # a clash only means another time is needed
+            elif answer.status_code not in (409, 422):  # a clash or a closure: another day
                 raise AssertionError(f"plan refused: {answer.status_code} {answer.text}")
             if wanted == 0:
                 break
