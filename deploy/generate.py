@@ -39,6 +39,7 @@ def compose_services() -> str:
             f"@postgres:5432/{entry.name}\n"
             f"      {prefix}_KAFKA_BOOTSTRAP: {KAFKA_BOOTSTRAP}\n"
             f"      {prefix}_ENVIRONMENT: production\n"
+            "      RAPPORT_IDENTITY_PUBLIC_KEY: ${RAPPORT_IDENTITY_PUBLIC_KEY:?set it}\n"
             + "".join(secrets)
             + f'    ports: ["127.0.0.1:{entry.port}:{entry.port}"]\n'
         )
