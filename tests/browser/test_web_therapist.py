@@ -24,7 +24,9 @@ async def test_a_therapist_sees_today_opens_the_case_and_records_attendance(stac
         await shot(page, "therapist-today-tablet")
         await page.set_viewport_size({"width": 1280, "height": 900})
         link = page.locator(f'a[href="/web/cases/{case_id}"]').first
-        if await link.count() == 0:  # the first session was last week: the second is this week
+        for _ in range(3):  # the course began in an earlier week (a busy demo diary)
+            if await link.count():
+                break
             await page.click("text=Week before")
             link = page.locator(f'a[href="/web/cases/{case_id}"]').first
         assert await link.count() == 1, week
