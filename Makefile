@@ -21,6 +21,7 @@ infra-up:
 	bash deploy/dev_env.sh
 
 infra-down:
+	bash deploy/keycloak.sh down
 	bash deploy/kafka.sh down
 	bash deploy/postgres.sh down
 
@@ -28,6 +29,7 @@ run: venv infra-up
 	bash deploy/run.sh
 
 test: venv infra-up
+	bash deploy/browser.sh
 	set -a; source .state/dev.env; set +a; $(PY) -m pytest -q tests
 
 test-unit: venv

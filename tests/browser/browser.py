@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, Page, async_playwright, expect
 
 from tests.e2e.gateway_support import SECRETS
 from tests.support.stack import ROOT
@@ -26,6 +26,9 @@ FLAGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+# A page's answer goes through the gateway to a service and back; on a busy 2-core machine
+# that can take longer than Playwright's default 5 s for an assertion.
+expect.set_options(timeout=30_000)
 
 
 @asynccontextmanager

@@ -18,6 +18,9 @@ async def partitions_per_member(bootstrap: str, group: str, topic: str) -> list[
     for response in responses:
         for described in response.groups:
             for member in described[5]:  # (member id, client id, host, metadata, assignment)
+                if not member[4]:  # joined, not yet given partitions (a rebalance)
+                    held.append(0)
+                    continue
                 assignment = ConsumerProtocolMemberAssignment.decode(member[4])
                 held.append(sum(len(p) for t, p in assignment.assignment if t == topic))
     return held
