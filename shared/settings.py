@@ -1,11 +1,27 @@
 """Settings common to every service; each service subclasses with its own env prefix."""
 
-from typing import Literal, Self
+import base64
+import binascii
+from typing import Annotated, Literal, Self
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.kafka import TopicPolicy
+
+
+def _an_aes_key(key: SecretStr) -> SecretStr:
+    try:
+        size = len(base64.b64decode(key.get_secret_value(), validate=True))
+    except (binascii.Error, ValueError):
+        size = 0
+    if size not in (16, 24, 32):
+        raise ValueError("the key must be base64 of a 16, 24 or 32 byte key")
+    return key
+
+
+# A secret key setting: base64 of a 16, 24 or 32 byte key (AES, or an HMAC key).
+Base64Key = Annotated[SecretStr, AfterValidator(_an_aes_key)]
 
 # Production topics survive one broker down without losing an acknowledged write: three
 # copies, and a write is acknowledged only when two have it (acks=all).
