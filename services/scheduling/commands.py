@@ -1,8 +1,9 @@
 """Commands of staff on courses and sites. Each: get, compute with the clock and the site's
 calendar, mutate, save (application.py has the store's side)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -79,6 +80,7 @@ class SchedulingApplication(Store):
             now=now,
             calendar=await self.calendar(course.site_id, now),
             meta=self._meta(meta, course),
+            busy=await self._busy_in_week_of(course, session_id),
         )
         await self.save("rebook the cancelled session", course)
         return course, new_id
@@ -94,9 +96,24 @@ class SchedulingApplication(Store):
             now=now,
             calendar=await self.calendar(course.site_id, now),
             meta=self._meta(meta, course),
+            busy=await self._busy_in_week_of(course, session_id),
         )
         await self.save("rebook the session", course)
         return course, booked
+
+    async def _busy_in_week_of(
+        self, course: Course, session_id: UUID
+    ) -> Callable[[datetime, datetime], bool]:
+        """What other courses and assessments hold in the diaries of the session's therapist
+        and room that week, so an automatic rebook picks a day that is free in them too."""
+        s = course.session(session_id)
+        start, end = s.starts_at - timedelta(days=7), s.starts_at + timedelta(days=8)
+        taken = await diary.between(self.store.pool, start, end, therapist_id=s.therapist_id)
+        if s.room_id:
+            room = {"site_id": course.site_id, "room_id": s.room_id}
+            taken += await diary.between(self.store.pool, start, end, **room)
+        held = [(r["starts_at"], r["ends_at"]) for r in taken if r["course_id"] != course.id]
+        return lambda begin, finish: any(b < finish and begin < e for b, e in held)
 
     async def record_attendance(
         self, case_id: UUID, session_id: UUID, *, code: str, meta: Meta

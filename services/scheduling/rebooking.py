@@ -7,6 +7,7 @@ The new session goes where the therapist picks, or on the next free day of the s
 before the next session, or else in the next week with the later sessions a week on each.
 """
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from uuid import UUID
 
@@ -25,6 +26,9 @@ from services.scheduling.sessions import (
 )
 from services.scheduling.site_calendar import Calendar, local_moment, week_start
 
+# Whether the diaries (the therapist's, the session's room) have [start, end) taken already.
+Busy = Callable[[datetime, datetime], bool]
+
 
 class Rebooking(Booking):
     def cancel(
@@ -37,8 +41,10 @@ class Rebooking(Booking):
         new_id: UUID,
         meta: dict,
         pick: tuple[date, str] | None = None,
+        busy: Busy | None = None,
     ) -> None:
-        """Cancelled by the client (2) or the provider (4): rebooked within the course."""
+        """Cancelled by the client (2) or the provider (4): rebooked within the course;
+        `busy` tells which times the therapist's or room's diary has taken already."""
         action = "cancel the session"
         self._require_planned(action)
         if code not in CANCELLATION_CODES:
@@ -53,7 +59,7 @@ class Rebooking(Booking):
             rebooked_session_id=new_id,
             meta=meta,
         )
-        self._rebook(s, new_id, calendar, now, pick, "cancellation", meta)
+        self._rebook(s, new_id, calendar, now, pick, "cancellation", meta, busy)
 
     def rebook(
         self,
@@ -64,6 +70,7 @@ class Rebooking(Booking):
         new_id: UUID,
         meta: dict,
         pick: tuple[date, str] | None = None,
+        busy: Busy | None = None,
     ) -> UUID:
         """A did-not-attend the therapist discounts gets a new session (returned); a booked
         session moves to the slot the therapist picks."""
@@ -86,7 +93,7 @@ class Rebooking(Booking):
             rebooked_session_id=new_id,
             meta=meta,
         )
-        self._rebook(s, new_id, calendar, now, pick, "rebooked", meta)
+        self._rebook(s, new_id, calendar, now, pick, "rebooked", meta, busy)
         return new_id
 
     @event("DidNotAttendDiscounted")
@@ -110,6 +117,7 @@ class Rebooking(Booking):
         pick: tuple[date, str] | None,
         reason: str,
         meta: dict,
+        busy: Busy | None = None,
     ) -> None:
         """A new session of the same number: at the picked slot, at the next free day of the
         week before the next session, or else in the next week, the later sessions moving on
@@ -119,7 +127,7 @@ class Rebooking(Booking):
             pattern = pattern_of(*pick, s.zone, s.mode, s.room_id)
             self._book(s.number, pick[0], pattern, new_id, meta, s.session_id, reason)
             return
-        day = self._free_day_this_week(s, calendar, now)
+        day = self._free_day_this_week(s, calendar, now, busy)
         if day is not None:
             pattern = pattern_of(day, s.at, s.zone, s.mode, s.room_id)
             self._book(s.number, day, pattern, new_id, meta, s.session_id, reason)
@@ -129,7 +137,9 @@ class Rebooking(Booking):
         not_before = max(now, s.ends_at)
         self._lay_out_again(entries, calendar, s.day + timedelta(days=7), not_before, reason, meta)
 
-    def _free_day_this_week(self, s: Session, calendar: Calendar, now: datetime) -> date | None:
+    def _free_day_this_week(
+        self, s: Session, calendar: Calendar, now: datetime, busy: Busy | None
+    ) -> date | None:
         following = [x.starts_at for x in self.live_sessions() if x.number > s.number]
         end_of_week = week_start(s.day) + timedelta(days=6)
         day = s.day + timedelta(days=1)
@@ -137,7 +147,8 @@ class Rebooking(Booking):
             start = local_moment(day, s.at, s.zone)
             clear = not following or start + timedelta(minutes=s.minutes) <= min(following)
             unbroken = not any(b.covers(day) for b in self.break_periods())
-            if start > now and clear and unbroken and calendar.refusal(day, s.at) is None:
+            free = busy is None or not busy(start, start + timedelta(minutes=s.minutes))
+            if start > now and clear and unbroken and free and calendar.refusal(day, s.at) is None:
                 return day
             day += timedelta(days=1)
         return None

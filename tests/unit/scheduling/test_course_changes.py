@@ -68,6 +68,26 @@ def test_a_cancellation_is_rebooked_on_a_free_day_of_the_same_week():
     assert len(course.live_sessions()) == 16
 
 
+def test_a_cancellation_is_not_rebooked_on_a_day_the_therapists_diary_has_taken():
+    course = planned_course(first_date=date(2026, 1, 12))
+    third = by_number(course)[3]
+    taken_day = datetime(2026, 1, 27, tzinfo=UTC).date()  # the first free day of the course
+
+    def busy(start: datetime, end: datetime) -> bool:  # another course's session that day
+        return start.date() == taken_day
+
+    course.cancel(
+        session_id=third.session_id,
+        code="2",
+        calendar=calendar(),
+        now=datetime(2026, 1, 20, tzinfo=UTC),
+        new_id=uuid4(),
+        meta=META,
+        busy=busy,
+    )
+    assert by_number(course)[3].day == date(2026, 1, 28)
+
+
 def test_a_late_cancellation_with_no_day_left_that_week_moves_the_rest_on_a_week():
     course = planned_course(first_date=date(2026, 1, 16))  # Fridays
     second, last = by_number(course)[2], by_number(course)[16].day
