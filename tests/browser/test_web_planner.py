@@ -47,10 +47,12 @@ async def test_a_therapist_plans_a_course_and_sees_a_clash_as_scheduling_reports
         await shot(page, "planner-clash")
         assert await page.locator("#from_date").count() == 0  # still unplanned: nothing booked
 
-        for hour in random.sample(range(9, 16), 7):  # another time; others book this diary too
-            if hour == int(at[:2]):
-                continue
-            await page.fill("#first_date", day.isoformat())
+        # Another time; others book this diary too, so look over several weeks' weekdays.
+        monday = day - timedelta(days=day.weekday())
+        weekdays = [monday + timedelta(weeks=w, days=d) for w in range(4) for d in range(5)]
+        others = [(first, hour) for first in weekdays for hour in range(9, 16)]
+        for first, hour in random.sample([o for o in others if o != (day, int(at[:2]))], 25):
+            await page.fill("#first_date", first.isoformat())
             await page.fill("#local_time", f"{hour:02d}{at[2:]}")
             await page.select_option("#mode", "video")
             await page.fill("#sessions", "4")
