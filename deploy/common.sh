@@ -22,3 +22,14 @@ wait_for() {
   log "$name did not become ready within ${seconds}s"
   return 1
 }
+
+# stop_pid NAME PIDFILE SECONDS: SIGTERM the process, give it SECONDS to stop, then SIGKILL.
+stop_pid() {
+  local name=$1 pidfile=$2 seconds=$3 pid
+  pid=$(cat "$pidfile")
+  kill -TERM "$pid"
+  for _ in $(seq "$seconds"); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+  kill -0 "$pid" 2>/dev/null && { log "$name did not stop in ${seconds}s; killing it"; kill -KILL "$pid"; }
+  rm -f "$pidfile"
+  log "$name stopped"
+}

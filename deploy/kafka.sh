@@ -76,13 +76,7 @@ up() {
 
 down() {
   running || { rm -f "$PIDFILE"; return 0; }
-  local pid
-  pid=$(cat "$PIDFILE")
-  kill -TERM "$pid"
-  for _ in $(seq 60); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
-  kill -0 "$pid" 2>/dev/null && { log "Kafka did not stop in 60s; killing it"; kill -KILL "$pid"; }
-  rm -f "$PIDFILE"
-  log "Kafka stopped"
+  stop_pid Kafka "$PIDFILE" 60
 }
 
 status() { running && answers && echo "Kafka running (pid $(cat "$PIDFILE"))" || echo "Kafka not running"; }

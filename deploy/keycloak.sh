@@ -101,13 +101,7 @@ up() {
 
 down() {
   running || { rm -f "$PIDFILE"; return 0; }
-  local pid
-  pid=$(cat "$PIDFILE")
-  kill -TERM "$pid"
-  for _ in $(seq 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
-  kill -0 "$pid" 2>/dev/null && { log "Keycloak did not stop in 30s; killing it"; kill -KILL "$pid"; }
-  rm -f "$PIDFILE"
-  log "Keycloak stopped"
+  stop_pid Keycloak "$PIDFILE" 30
 }
 
 status() { running && answers && echo "Keycloak running (pid $(cat "$PIDFILE")) at $ISSUER" || echo "Keycloak not running"; }
