@@ -1,11 +1,9 @@
 """Bad input to scheduling gets a 4xx naming the problem, and nothing is stored: the course's
 version is what it was before."""
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from uuid import uuid4
 
-import httpx
 import pytest
 
 from tests.e2e.scheduling_steps import (
@@ -16,23 +14,6 @@ from tests.e2e.scheduling_steps import (
     next_monday,
     site_with_room,
 )
-from tests.support.gateway_identity import as_staff
-from tests.support.stack import Stack
-
-THERAPIST = as_staff("therapist-e2e", "therapist")
-
-
-@pytest.fixture(scope="module")
-async def scheduling_url(stack: Stack) -> str:
-    if "scheduling" not in stack.processes:
-        await stack.up("scheduling")
-    return stack.url("scheduling")
-
-
-@pytest.fixture
-async def scheduling(scheduling_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=scheduling_url, auth=THERAPIST) as client:
-        yield client
 
 
 @pytest.fixture

@@ -5,11 +5,8 @@ audit replay of the case showing the course. Scheduling's clock is moved with X-
 test environment only) to record attendance of sessions booked in the future."""
 
 import asyncio
-from collections.abc import AsyncIterator
 from uuid import uuid4
 
-import httpx
-import pytest
 from icalendar import Calendar
 
 from tests.e2e.scheduling_steps import (
@@ -21,23 +18,6 @@ from tests.e2e.scheduling_steps import (
     sign_consents,
     site_with_room,
 )
-from tests.support.gateway_identity import as_staff
-from tests.support.stack import Stack
-
-THERAPIST = as_staff("therapist-e2e", "therapist")
-
-
-@pytest.fixture(scope="module")
-async def scheduling_url(stack: Stack) -> str:
-    if "scheduling" not in stack.processes:
-        await stack.up("scheduling")
-    return stack.url("scheduling")
-
-
-@pytest.fixture
-async def scheduling(scheduling_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=scheduling_url, auth=THERAPIST) as client:
-        yield client
 
 
 async def test_a_course_from_allocation_to_the_audit_replay(intake, scheduling, audit):
