@@ -16,9 +16,11 @@ from tests.e2e.gateway_support import bearer, with_gateway
 from tests.support.stack import Stack
 
 
-async def test_a_supervisor_acknowledges_a_risk_flag_with_the_action_taken(stack: Stack):
+async def test_a_supervisor_acknowledges_a_risk_flag_with_the_action_taken(
+    stack: Stack, therapist: str
+):
     await with_gateway(stack, "scheduling", "forms")
-    case_id, _, _ = await case_in_therapy(stack)
+    case_id, _, _ = await case_in_therapy(stack, therapist)
     gateway = stack.url("gateway")
     async with chromium() as browser:
         page = await signed_in(browser, gateway, "supervisor.north")
@@ -39,12 +41,12 @@ async def test_a_supervisor_acknowledges_a_risk_flag_with_the_action_taken(stack
     assert [f for f in listed.json() if f["case_id"] == case_id] == []
 
 
-async def test_an_auditor_sees_who_viewed_the_case(stack: Stack):
+async def test_an_auditor_sees_who_viewed_the_case(stack: Stack, therapist: str):
     await with_gateway(stack, "scheduling", "forms")
-    case_id, _, _ = await case_in_therapy(stack)
+    case_id, _, _ = await case_in_therapy(stack, therapist)
     gateway = stack.url("gateway")
     async with httpx.AsyncClient(base_url=gateway) as api:
-        viewed = await api.get(f"/intake/cases/{case_id}", headers=await bearer("therapist.north"))
+        viewed = await api.get(f"/intake/cases/{case_id}", headers=await bearer(therapist))
         assert viewed.status_code == 200
     async with chromium() as browser:
         page = await signed_in(browser, gateway, "auditor.north")
@@ -53,12 +55,12 @@ async def test_an_auditor_sees_who_viewed_the_case(stack: Stack):
         await page.wait_for_url(f"{gateway}/web/cases/{case_id}")
         views = page.locator("table.views")
         for _ in range(60):  # the access event reaches the ledger through Kafka
-            if "therapist.north\ttherapist\t/intake/cases/{case_id}\t" in await views.inner_text():
+            if f"{therapist}\ttherapist\t/intake/cases/{case_id}\t" in await views.inner_text():
                 break
             await asyncio.sleep(1)
             await page.reload()
         seen = views.locator("tr", has_text="/intake/cases/{case_id}")
-        assert "therapist.north" in await seen.first.inner_text()
+        assert therapist in await seen.first.inner_text()
         await shot(page, "auditor-case-views")
 
         await page.click("text=Replay the case and verify its proofs")
@@ -75,13 +77,15 @@ async def test_an_auditor_sees_who_viewed_the_case(stack: Stack):
         await shot(page, "auditor-replay")
 
 
-async def test_a_role_refused_a_page_has_no_link_to_it_and_gets_the_403_page(stack: Stack):
+async def test_a_role_refused_a_page_has_no_link_to_it_and_gets_the_403_page(
+    stack: Stack, therapist: str
+):
     await with_gateway(stack, "scheduling", "forms")
     gateway = stack.url("gateway")
     async with httpx.AsyncClient(base_url=gateway, timeout=30) as api:
         from tests.e2e.test_gateway_reads_in_the_ledger import allocated_case
 
-        case_id = await allocated_case(api, "therapist.north")
+        case_id = await allocated_case(api, therapist)
     async with chromium() as browser:
         page = await signed_in(browser, gateway, "admin.north")
         assert await page.locator("nav a").all_inner_texts() == []
@@ -93,14 +97,14 @@ async def test_a_role_refused_a_page_has_no_link_to_it_and_gets_the_403_page(sta
 
 
 async def test_a_supervisor_of_another_site_reads_a_case_by_breaking_glass_with_a_reason(
-    stack: Stack,
+    stack: Stack, therapist: str
 ):
     await with_gateway(stack, "scheduling", "forms")
     gateway = stack.url("gateway")
     async with httpx.AsyncClient(base_url=gateway, timeout=30) as api:
         from tests.e2e.test_gateway_reads_in_the_ledger import allocated_case
 
-        case_id = await allocated_case(api, "therapist.north")
+        case_id = await allocated_case(api, therapist)
     reason = "The client called the south office in crisis; duty cover"
     async with chromium() as browser:
         page = await signed_in(browser, gateway, "supervisor.south", f"/web/cases/{case_id}")
@@ -109,7 +113,7 @@ async def test_a_supervisor_of_another_site_reads_a_case_by_breaking_glass_with_
         await shot(page, "supervisor-break-glass")
         await page.click("button:has-text('Read the case')")
         await expect(page.get_by_role("status")).to_contain_text("Read as break-glass")
-        assert "therapist.north" in await page.inner_text("main")
+        assert therapist in await page.inner_text("main")
     async with httpx.AsyncClient(base_url=gateway) as api:
         listed = await api.get(
             "/gateway/sites/north/break-glass", headers=await bearer("site_manager.north")

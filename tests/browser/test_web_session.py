@@ -9,14 +9,16 @@ from tests.e2e.gateway_support import bearer, with_gateway
 from tests.support.stack import Stack
 
 
-async def test_a_form_without_its_csrf_token_is_refused_and_changes_nothing(stack: Stack):
+async def test_a_form_without_its_csrf_token_is_refused_and_changes_nothing(
+    stack: Stack, therapist: str
+):
     await with_gateway(stack, "scheduling", "forms")
-    case_id, course, _ = await case_in_therapy(stack)
+    case_id, course, _ = await case_in_therapy(stack, therapist)
     first = next(s for s in course["sessions"] if s["session_number"] == 1)
     gateway = stack.url("gateway")
     path = f"/web/cases/{case_id}/sessions/{first['session_id']}/attendance"
     async with chromium() as browser:
-        page = await signed_in(browser, gateway, "therapist.north", f"/web/cases/{case_id}")
+        page = await signed_in(browser, gateway, therapist, f"/web/cases/{case_id}")
         request = page.context.request  # the browser's own cookies: the session is there
         without = await request.post(f"{gateway}{path}", form={"attendance_code": "5"})
         forged = await request.post(
@@ -27,7 +29,7 @@ async def test_a_form_without_its_csrf_token_is_refused_and_changes_nothing(stac
 
     async with httpx.AsyncClient(base_url=gateway) as api:
         answer = await api.get(
-            f"/scheduling/cases/{case_id}/course", headers=await bearer("therapist.north")
+            f"/scheduling/cases/{case_id}/course", headers=await bearer(therapist)
         )
     kept = next(s for s in answer.json()["sessions"] if s["session_id"] == first["session_id"])
     assert (kept["status"], kept["attendance_code"]) == ("booked", "0")

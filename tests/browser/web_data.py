@@ -1,11 +1,10 @@
 """What the browser tests find in the app, made through the gateway's staff API with real
-Keycloak tokens: a case of therapist.north at site north, whose course of two sessions
-began on the last weekday before now (planned straight at scheduling with its test clock, as
-a plan may only start in the future), and a pre-session form returned with PHQ-9 item 9
-answered, which raises a risk flag."""
+Keycloak tokens: a case at site north of the test's own new therapist (conftest.py), whose
+course of two sessions began on the last weekday before now (planned straight at scheduling
+with its test clock, as a plan may only start in the future), and a pre-session form
+returned with PHQ-9 item 9 answered, which raises a risk flag."""
 
-import random
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,11 +17,9 @@ from tests.support.gateway_identity import as_staff
 from tests.support.stack import Stack
 
 LONDON = ZoneInfo("Europe/London")
-THERAPIST = "therapist.north"
-SLOTS = [f"{h:02d}:{m:02d}" for h in range(9, 16) for m in range(0, 60, 5)]
 
 
-def last_weekdays(count: int = 15) -> list[date]:
+def last_weekdays(count: int = 5) -> list[date]:
     day, found = datetime.now(LONDON).date(), []
     while len(found) < count:
         day -= timedelta(days=1)
@@ -31,43 +28,34 @@ def last_weekdays(count: int = 15) -> list[date]:
     return found
 
 
-async def plan_in_the_past(stack: Stack, case_id: str) -> dict[str, Any]:
-    """Session 1 on a recent weekday at a free time of the therapist's diary."""
-    staff = as_staff(THERAPIST, "therapist", ("north",))
+async def plan_in_the_past(stack: Stack, therapist: str, case_id: str) -> dict[str, Any]:
+    """Session 1 at 10:00 on the last weekday the site is open (a bank holiday is not)."""
+    staff = as_staff(therapist, "therapist", ("north",))
     async with httpx.AsyncClient(base_url=stack.url("scheduling"), auth=staff) as scheduling:
         await eventually(lambda: _course(scheduling, case_id), seconds=60)
-        answer = None
         for day in last_weekdays():
-            # Other tests book this therapist too: another time on a clash.
-            for at in random.sample(SLOTS, 12):
-                clock = datetime.combine(day, datetime.min.time(), LONDON) + timedelta(hours=7)
-                plan = {
-                    "first_date": day.isoformat(),
-                    "local_time": at,
-                    "mode": "video",
-                    "sessions": 2,  # few weeks of the diary taken
-                }
-                answer = await scheduling.post(
-                    f"/cases/{case_id}/course/plan",
-                    json=plan,
-                    headers={"X-Clock": clock.isoformat()},
-                )
-                if answer.status_code == 200:
-                    return answer.json()  # type: ignore[no-any-return]
-                if answer.status_code != 409:
-                    break  # a closure (bank holiday): the weekday before
-    raise AssertionError(f"no free time for {case_id}'s course: {answer.text}")
+            clock = datetime.combine(day, time(7), LONDON)
+            plan = {"first_date": day.isoformat(), "local_time": "10:00", "mode": "video",
+                    "sessions": 2}  # fmt: skip
+            answer = await scheduling.post(
+                f"/cases/{case_id}/course/plan", json=plan, headers={"X-Clock": clock.isoformat()}
+            )
+            if answer.status_code == 200:
+                return answer.json()  # type: ignore[no-any-return]
+    raise AssertionError(f"no weekday for {case_id}'s course: {answer.text}")
 
 
 async def _course(scheduling: httpx.AsyncClient, case_id: str) -> bool:
     return (await scheduling.get(f"/cases/{case_id}/course")).status_code == 200
 
 
-async def returned_form_with_a_flag(gateway: httpx.AsyncClient, case_id: str) -> dict[str, Any]:
-    therapist = await bearer(THERAPIST)
+async def returned_form_with_a_flag(
+    gateway: httpx.AsyncClient, therapist: str, case_id: str
+) -> dict[str, Any]:
+    headers = await bearer(therapist)
 
     async def issued() -> list[dict[str, Any]] | None:
-        answer = await gateway.get(f"/forms/cases/{case_id}/forms", headers=therapist)
+        answer = await gateway.get(f"/forms/cases/{case_id}/forms", headers=headers)
         forms = answer.json() if answer.status_code == 200 else []
         return forms if len(forms) >= 2 else None
 
@@ -76,19 +64,21 @@ async def returned_form_with_a_flag(gateway: httpx.AsyncClient, case_id: str) ->
         answer = await gateway.post(
             f"/forms/forms/{form['form_id']}/responses",
             json={"responses": answers(item9=1)},
-            headers=therapist,
+            headers=headers,
         )
         if answer.status_code == 201:
             return form
     raise AssertionError(f"no form of {case_id} took a response: {answer.text}")
 
 
-async def case_in_therapy(stack: Stack) -> tuple[str, dict[str, Any], dict[str, Any]]:
+async def case_in_therapy(
+    stack: Stack, therapist: str
+) -> tuple[str, dict[str, Any], dict[str, Any]]:
     """(case id, its course, the form that came back with a risk flag)."""
     async with httpx.AsyncClient(base_url=stack.url("gateway"), timeout=30) as gateway:
-        case_id = await allocated_case(gateway, THERAPIST)
-        course = await plan_in_the_past(stack, case_id)
-        form = await returned_form_with_a_flag(gateway, case_id)
+        case_id = await allocated_case(gateway, therapist)
+        course = await plan_in_the_past(stack, therapist, case_id)
+        form = await returned_form_with_a_flag(gateway, therapist, case_id)
         supervisor = await bearer("supervisor.north")
 
         async def flagged() -> bool:
