@@ -22,14 +22,15 @@ from tests.support.gateway_identity import as_staff
 
 T = TypeVar("T")
 SITE = "north"  # the demo staff of the development realm work at north and south
-THERAPIST = "therapist.north"
 
 
 class Staff:
-    """The gateway as each demo user sees it: one token per user, fetched once."""
+    """The gateway as each member of staff sees it: one token per user, fetched once; the
+    course's therapist is new to Keycloak (tests/e2e/gateway_support.py: new_staff)."""
 
-    def __init__(self, gateway: httpx.AsyncClient):
-        self.gateway, self.tokens = gateway, {}  # type: tuple[httpx.AsyncClient, dict[str, str]]
+    def __init__(self, gateway: httpx.AsyncClient, therapist: str):
+        self.gateway, self.therapist = gateway, therapist
+        self.tokens: dict[str, str] = {}
         self.case_reads: Counter[str] = Counter()  # reads of the case the gateway records
 
     def count(self, user: str, method: str, path: str, status: int) -> None:
@@ -55,9 +56,9 @@ class Clocked:
     """Scheduling's commands at a given moment (X-Clock, its test environment only), sent as
     the gateway would send them for the therapist: the one step the gateway cannot pass on."""
 
-    def __init__(self, scheduling_url: str):
+    def __init__(self, scheduling_url: str, therapist: str):
         self.http = httpx.AsyncClient(base_url=scheduling_url, timeout=30,
-                                      auth=as_staff(THERAPIST, "therapist", (SITE,)))  # fmt: skip
+                                      auth=as_staff(therapist, "therapist", (SITE,)))  # fmt: skip
 
     async def post(self, path: str, body: dict[str, Any], at: datetime) -> dict[str, Any]:
         for _ in range(10):  # scheduling's consumers may change the course at that moment
@@ -83,8 +84,7 @@ def first_session_day(year: int, weekday: int) -> date:
 
 
 def random_slot() -> tuple[int, int, str]:
-    """A past autumn, weekday and hour for the one demo therapist's diary: random, so runs of
-    this test do not meet each other's bookings (a clash is retried with another)."""
+    """A past autumn, weekday and hour, at random: runs cover other years' clock changes."""
     return random.randint(2008, 2024), random.randint(1, 3), f"{random.randint(9, 15):02d}:00"
 
 
