@@ -90,8 +90,11 @@ def sha256_hex(text: str) -> str:
 
 def keyed_reason_v1_v2(state: dict) -> None:
     """Upcast an event recorded with the reason's bare SHA-256 to the keyed digest's shape,
-    saying which it is (services/intake/digests.py)."""
-    state["reason_digest"] = {"alg": "sha256", "key_id": None, "hex": state.pop("reason_sha256")}
+    saying which it is (services/intake/digests.py). An event already in that shape (the
+    first keyed build wrote pauses and withdrawals without their version) stays as it is."""
+    if "reason_sha256" in state:
+        digest = state.pop("reason_sha256")
+        state["reason_digest"] = {"alg": "sha256", "key_id": None, "hex": digest}
 
 
 def digest_of_parts(parts: dict[str, str]) -> str:

@@ -211,8 +211,14 @@ class Case(Assessment, WaitingClock, Consents, ClinicalRecord, ClientRecord):
 
 
 # Events whose reason's digest became keyed (HMAC-SHA-256, services/intake/digests.py): version
-# 2, and older events upcast to the same shape, naming their bare SHA-256 as such.
-for _name in ("PauseStarted", "TherapistReallocated", "ConsentWithdrawn"):
-    _changed = getattr(Case, _name)  # classes the @event decorator made
+# 2, and older events upcast to the same shape, naming their bare SHA-256 as such. These are
+# the classes the events are triggered and stored as: an event of a base class (WaitingClock,
+# Consents) keeps its own class, not the copy the Case subclass gets.
+for _owner, _name in (
+    (WaitingClock, "PauseStarted"),
+    (Case, "TherapistReallocated"),
+    (Consents, "ConsentWithdrawn"),
+):
+    _changed = getattr(_owner, _name)  # classes the @event decorator made
     _changed.class_version = 2
     _changed.upcast_v1_v2 = staticmethod(keyed_reason_v1_v2)
