@@ -43,12 +43,12 @@ def print_appends(results: dict[str, dict[int, float]]) -> None:
         )
 
 
-async def post_referrals(count: int, concurrency: int, posted: dict[UUID, float]) -> None:
+async def post_referrals(
+    intake: str, count: int, concurrency: int, posted: dict[UUID, float]
+) -> None:
     """The load of `concurrency` staff apps; aiohttp, as httpx's client cannot keep up."""
     remaining = iter(range(count))
-    async with aiohttp.ClientSession(
-        "http://127.0.0.1:18001", middlewares=(signing(STAFF),)
-    ) as session:
+    async with aiohttp.ClientSession(intake, middlewares=(signing(STAFF),)) as session:
 
         async def poster() -> None:
             for _ in remaining:
@@ -97,7 +97,7 @@ async def pipeline(count: int) -> None:
         started = time.perf_counter()
         all_posted = asyncio.Event()
         watcher = asyncio.create_task(watch_ledger(posted, seen, all_posted))
-        await post_referrals(count, 32, posted)
+        await post_referrals(stack.url("intake"), count, 32, posted)
         post_rate = count / (time.perf_counter() - started)
         all_posted.set()
         await asyncio.wait_for(watcher, timeout=300)

@@ -7,7 +7,8 @@ from fastapi import Depends, Query, Request
 from services.audit.application import AuditApplication
 
 
-def application(request: Request) -> AuditApplication:
+# async: FastAPI runs a plain `def` dependency in its thread pool, on every request.
+async def application(request: Request) -> AuditApplication:
     return request.app.state.audit
 
 

@@ -8,11 +8,12 @@ from services.intake.application import IntakeApplication
 from services.intake.queries import IntakeQueries
 
 
-def application(request: Request) -> IntakeApplication:
+# async: FastAPI runs a plain `def` dependency in its thread pool, on every request.
+async def application(request: Request) -> IntakeApplication:
     return request.app.state.intake
 
 
-def queries(request: Request) -> IntakeQueries:
+async def queries(request: Request) -> IntakeQueries:
     return request.app.state.queries
 
 

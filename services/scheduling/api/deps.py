@@ -16,11 +16,12 @@ from services.scheduling.commands import SchedulingApplication
 from services.scheduling.queries import SchedulingQueries
 
 
-def application(request: Request) -> SchedulingApplication:
+# async: FastAPI runs a plain `def` dependency in its thread pool, on every request.
+async def application(request: Request) -> SchedulingApplication:
     return request.app.state.scheduling
 
 
-def queries(request: Request) -> SchedulingQueries:
+async def queries(request: Request) -> SchedulingQueries:
     return request.app.state.queries
 
 
