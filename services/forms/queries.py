@@ -72,6 +72,16 @@ class FormsQueries:
         now = self.clock()
         return [dict(r) | {"age_seconds": (now - r["raised_at"]).total_seconds()} for r in rows]
 
+    async def case_flags(self, case_id: UUID) -> list[dict[str, Any]]:
+        """Every flag of the case, oldest first, open or acknowledged (by whom, the action)."""
+        rows = await self.pool.fetch(
+            "SELECT flag_id, case_id, site_id, form_id, level, codes, escalated, raised_at,"
+            " acknowledged_at, acknowledged_by, action FROM forms_flag WHERE case_id = $1"
+            " ORDER BY raised_at, flag_id",
+            case_id,
+        )
+        return [dict(r) for r in rows]
+
     async def flag(self, flag_id: UUID) -> dict[str, Any] | None:
         row = await self.pool.fetchrow("SELECT * FROM forms_flag WHERE flag_id = $1", flag_id)
         return dict(row) if row else None

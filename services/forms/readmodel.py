@@ -31,6 +31,7 @@ CREATE TABLE IF NOT EXISTS forms_flag (
 );
 CREATE INDEX IF NOT EXISTS forms_flag_open ON forms_flag (site_id, raised_at)
     WHERE acknowledged_at IS NULL;
+CREATE INDEX IF NOT EXISTS forms_flag_case ON forms_flag (case_id, raised_at);
 CREATE TABLE IF NOT EXISTS forms_outcome (
     outcome_id uuid PRIMARY KEY, case_id uuid NOT NULL, site_id text NOT NULL,
     course_id uuid, ended_on date NOT NULL, finished boolean NOT NULL,

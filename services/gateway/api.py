@@ -9,13 +9,19 @@ from fastapi.responses import JSONResponse, Response
 from services.gateway import readmodel
 from services.gateway.policy import Scope
 from services.gateway.proxy import handler_for
+from services.gateway.riskboard import RISK_DASHBOARD
+from services.gateway.riskboard import router as risk_router
 from services.gateway.routes import ROUTES, Route, check
+from services.gateway.today import TODAY
+from services.gateway.today import router as today_router
 from services.gateway.views import CASE_OVERVIEW, case_overview
 from shared.identity import Identity
 
 BREAK_GLASS = Route("GET", "gateway", "/sites/{site_id}/break-glass", "access.read", "site")
-LOCAL_ROUTES = [BREAK_GLASS, CASE_OVERVIEW]
+LOCAL_ROUTES = [BREAK_GLASS, CASE_OVERVIEW, TODAY, RISK_DASHBOARD]
 router = APIRouter()
+router.include_router(today_router)
+router.include_router(risk_router)
 check(ROUTES + LOCAL_ROUTES)
 
 for route in ROUTES:

@@ -107,6 +107,7 @@ GET  /cases/{case_id}/forms                     forms.read         case
 GET  /questionnaires                            questionnaire.read global
 GET  /questionnaires/{key}/{version}            questionnaire.read global
 GET  /sites/{site_id}/risk-flags                risk.read          site
+GET  /cases/{case_id}/risk-flags                risk.read          case
 GET  /risk-flags/{flag_id}                      risk.read          case
 POST /risk-flags/{flag_id}/acknowledgement      risk.acknowledge   case
 POST /cases/{case_id}/risk-assessments          risk.assess        case

@@ -25,6 +25,13 @@ async def open_flags(site_id: SiteId, queries: Queries, _: RequestMeta) -> list[
     return [row | {"fhir": fhir.flag(row)} for row in await queries.open_flags(site_id)]
 
 
+@router.get("/cases/{case_id}/risk-flags")
+async def case_flags(case_id: UUID, queries: Queries, _: RequestMeta) -> list[dict[str, Any]]:
+    """Every risk flag of the case, oldest first: the open ones, and the acknowledged ones
+    with who acknowledged them, when, and the action they took."""
+    return await queries.case_flags(case_id)
+
+
 @router.get("/risk-flags/{flag_id}")
 async def get_flag(flag_id: UUID, queries: Queries, _: RequestMeta) -> dict[str, Any]:
     row = await queries.flag(flag_id)

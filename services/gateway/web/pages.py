@@ -2,7 +2,6 @@
 forms), the case overview, and attendance recorded from either. Every read goes through the
 staff API (staffapi.py), so each view of a case is an access event as it is for the API."""
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -70,24 +69,25 @@ def _local(instant: str) -> datetime:
 
 
 async def today(request: Request, session: WebSession, api: StaffApi) -> Response:
+    """The therapist's today as the staff API composes it (the gateway's today view)."""
     start = request.query_params.get("week")
-    week = await api.get(
-        f"/scheduling/therapists/{session.subject}/week", **({"start": start} if start else {})
+    view = await api.get(
+        f"/gateway/therapists/{session.subject}/today", **({"week": start} if start else {})
     )
-    sessions = [s for s in week if s["kind"] == "session" and s["case_id"]]
-    cases = sorted({s["case_id"] for s in sessions})
-    forms = await asyncio.gather(*(api.maybe(f"/forms/cases/{c}/forms") for c in cases))
-    by_session = {f["session_id"]: f for listed in forms for f in (listed or []) if f["session_id"]}
-    now, day = datetime.now(LONDON), datetime.now(LONDON).date()
-    rows = [_row(s, by_session.get(s["reservation_id"]), now) for s in sessions]
-    rows.sort(key=lambda r: r["starts"])
-    monday = date.fromisoformat(start) if start else day - timedelta(days=day.weekday())
+    now = datetime.now(LONDON)
+    rows = [
+        {**s, "starts": _local(s["starts_at"]), "started": _local(s["starts_at"]) <= now,
+         "attendance": ATTENDANCE.get(s["attendance_code"] or "")}
+        for s in view["sessions"]
+    ]  # fmt: skip
+    monday = date.fromisoformat(view["week_of"])
     return page(
         request,
         "today.html",
         session,
-        today=[r for r in rows if r["starts"].date() == day],
-        week=[r for r in rows if r["starts"].date() != day],
+        today=[r for r in rows if r["today"]],
+        week=[r for r in rows if not r["today"]],
+        withheld=view["withheld"],
         monday=monday,
         next_week=monday + timedelta(days=7),
         last_week=monday - timedelta(days=7),

@@ -35,11 +35,12 @@ def age(seconds: float) -> str:
 
 
 async def dashboard(request: Request, session: WebSession, api: StaffApi) -> Response:
+    """Each of the member's sites' risk dashboard as the staff API composes it."""
     listed = await asyncio.gather(
-        *(api.get(f"/forms/sites/{site}/risk-flags") for site in session.sites)
+        *(api.get(f"/gateway/sites/{site}/risk-dashboard") for site in session.sites)
     )
     flags: list[dict[str, Any]] = [
-        {**f, "age": age(f["age_seconds"])} for found in listed for f in found
+        {**f, "age": age(f["age_seconds"])} for found in listed for f in found["open_flags"]
     ]
     flags.sort(key=lambda f: (not f["escalated"], -f["age_seconds"]))
     return page(

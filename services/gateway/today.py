@@ -1,0 +1,119 @@
+"""A therapist's today (composed view): the sessions of their diary this week, today's
+marked, each with its phase, room or remote, whether the pre-session form came back and its
+scores, the case's open risk flags, and the client's name. The diary needs `diary.read` on
+the therapist; each case's part is shown only when the policy table allows its own action on
+that case (case.read for the name, forms.read, risk.read), else named in `withheld`."""
+
+import asyncio
+from datetime import date, datetime, timedelta
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse, Response
+
+from services.gateway.caseparts import LONDON, allows, cases_of, record_views, scope_of
+from services.gateway.policy import Scope
+from services.gateway.proxy import handler_for
+from services.gateway.routes import Route
+from services.gateway.upstream import Upstream, passed_through
+from shared.http_errors import invalid
+from shared.identity import Identity
+
+TODAY = Route("GET", "gateway", "/therapists/{therapist_id}/today", "diary.read", "therapist")
+# part of a case -> (service, path, action); "case" is intake's, asked once per case anyway
+PARTS = {
+    "forms": ("forms", "/cases/{case_id}/forms", "forms.read"),
+    "risk_flags": ("forms", "/cases/{case_id}/risk-flags", "risk.read"),
+}
+FORM_FIELDS = ("form_id", "status", "submitted_at", "phq9", "gad7", "wsas", "phq9_band",
+               "gad7_band", "risk_level")  # fmt: skip
+Week = Annotated[date | None, Query(description="a day of the week to show; this week if none")]
+router = APIRouter()
+
+
+async def therapist_today(request: Request, who: Identity, scope: Scope) -> Response:
+    upstream: Upstream = request.app.state.upstream
+    day = datetime.now(LONDON).date()
+    week = request.query_params.get("week")
+    try:
+        asked = date.fromisoformat(week) if week else day
+    except ValueError:
+        return invalid("query.week", "a date, YYYY-MM-DD")
+    monday = asked - timedelta(days=asked.weekday())
+    path = f"/therapists/{quote(str(scope.therapist_id), safe='')}/week"
+    diary = await upstream.send("scheduling", "GET", path, who, f"start={monday}".encode())
+    if diary.status_code != 200:
+        return passed_through(diary)
+    rows = [r for r in diary.json() if r["kind"] == "session" and r["case_id"]]
+    cases = await cases_of(upstream, sorted({r["case_id"] for r in rows}), who.correlation_id)
+    parts, withheld = await _parts(upstream, who, cases)
+    sessions = [_session(r, cases.get(r["case_id"]), parts, who, day) for r in rows]
+    sessions.sort(key=lambda s: s["starts_at"])
+    await record_views(request, who, TODAY, {c: case.get("site_id") for c, case in cases.items()})
+    return JSONResponse({"therapist_id": scope.therapist_id, "today": day.isoformat(),
+                         "week_of": monday.isoformat(), "withheld": sorted(withheld),
+                         "sessions": sessions})  # fmt: skip
+
+
+async def _parts(upstream: Upstream, who: Identity,
+                 cases: dict[str, Any]) -> tuple[dict[tuple[str, str], Any], set[str]]:  # fmt: skip
+    """(part, case id) -> the service's answer, for each part the caller may see."""
+    wanted, withheld = [], set()
+    for case_id, case in cases.items():
+        for part, (service, path, action) in PARTS.items():
+            if allows(who, action, scope_of(case_id, case)):
+                wanted.append((part, case_id, service, path.format(case_id=case_id)))
+            else:
+                withheld.add(action)
+    answers = await asyncio.gather(
+        *(upstream.send(service, "GET", path, who) for _, _, service, path in wanted)
+    )
+    found = {(part, case_id): answer.json() if answer.status_code == 200 else []
+             for (part, case_id, _, _), answer in zip(wanted, answers, strict=True)}  # fmt: skip
+    return found, withheld
+
+
+def _session(
+    row: dict[str, Any], case: dict[str, Any] | None, parts: dict[tuple[str, str], Any],
+    who: Identity, day: date,
+) -> dict[str, Any]:  # fmt: skip
+    case_id = row["case_id"]
+    named = case is not None and allows(who, "case.read", scope_of(case_id, case))
+    forms = parts.get(("forms", case_id))
+    flags = parts.get(("risk_flags", case_id))
+    form = next((f for f in forms or [] if f["session_id"] == row["reservation_id"]
+                 and f["purpose"] == "pre_session"), None)  # fmt: skip
+    starts = datetime.fromisoformat(row["starts_at"]).astimezone(LONDON)
+    return {
+        "session_id": row["reservation_id"], "case_id": case_id,
+        "client_name": (case or {}).get("client", {}).get("name") if named else None,
+        "session_number": row["session_number"], "phase": row["phase"],
+        "status": row["status"], "attendance_code": row["attendance_code"],
+        "site_id": row["site_id"], "mode": row["mode"], "room_id": row["room_id"],
+        "remote": row["mode"] != "room", "starts_at": row["starts_at"],
+        "ends_at": row["ends_at"], "today": starts.date() == day,
+        "form": None if forms is None else _form(form),
+        "open_risk_flags": None if flags is None else [
+            f for f in flags if f["acknowledged_at"] is None],
+    }  # fmt: skip
+
+
+def _form(form: dict[str, Any] | None) -> dict[str, Any]:
+    """The session's pre-session form: whether it came back, and its scores."""
+    if form is None:
+        return {"issued": False, "returned": False}
+    return {"issued": True, "returned": form["status"] == "completed",
+            **{k: form[k] for k in FORM_FIELDS}}  # fmt: skip
+
+
+_handle = handler_for(TODAY, therapist_today)
+
+
+@router.get(TODAY.gateway_path, tags=["gateway"], responses={403: {}, 401: {}})
+async def today_of_a_therapist(request: Request, therapist_id: str, week: Week = None) -> Any:
+    """The therapist's sessions this week (today's marked), each with its phase, room or
+    remote, the pre-session form (whether it came back, its scores), the case's open risk
+    flags and the client's name, each part as far as the caller may see it (permission
+    `diary.read`; a part withheld is named)."""
+    return await _handle(request)
