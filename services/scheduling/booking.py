@@ -13,7 +13,7 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from services.scheduling.errors import NotFound
-from services.scheduling.layout import Break, Pattern, lay_out, phase_of
+from services.scheduling.layout import Break, Busy, Pattern, lay_out, phase_of
 from services.scheduling.moves import Moves
 from services.scheduling.sessions import BOOKED, Session
 from services.scheduling.site_calendar import Calendar
@@ -54,14 +54,16 @@ class Booking(Moves):
         not_before: datetime,
         reason: str,
         meta: dict,
+        busy: Busy | None = None,
     ) -> None:
-        """Place the entries weekly from `first_week` in order, on the current pattern."""
+        """Place the entries weekly from `first_week` in order, on the current pattern, on
+        days the diaries (`busy`) leave free."""
         assert self.pattern is not None
         numbers = [e.number if isinstance(e, Session) else e[0] for e in entries]
         breaks = self.break_periods()
-        placements = lay_out(numbers, self.pattern, calendar, breaks, first_week, not_before)
+        placements = lay_out(numbers, self.pattern, calendar, breaks, first_week, not_before, busy)
         for entry, placed in zip(entries, placements, strict=True):
-            why, detail = (placed.reason, placed.detail) if placed.reason else (reason, None)
+            why, detail = placed.reason or reason, placed.detail
             if isinstance(entry, Session):
                 self._move(entry, placed.day, self.pattern, why, detail, meta)
             else:

@@ -11,7 +11,7 @@ from eventsourcing.domain import event
 
 from services.scheduling import errors
 from services.scheduling.booking import Booking
-from services.scheduling.layout import Break, Pattern
+from services.scheduling.layout import Break, Busy, Pattern
 from services.scheduling.planning import pattern_for
 from services.scheduling.site_calendar import Calendar, local_moment
 
@@ -30,8 +30,11 @@ class Changes(Booking):
         calendar: Calendar,
         now: datetime,
         meta: dict,
+        busy: Busy | None = None,
     ) -> None:
-        """New weekday, time or place for the booked sessions from `from_date` on."""
+        """New weekday, time or place for the booked sessions from `from_date` on; a week
+        whose new slot another booking holds (`busy`) has its session on the next open and
+        free day of that week, the reason recorded."""
         self._require_planned("re-plan the course")
         pattern_for(weekday, local_time, mode, room_id, calendar)
         if from_date < now.astimezone(ZoneInfo(calendar.zone)).date():
@@ -52,7 +55,7 @@ class Changes(Booking):
             room_id=room_id,
             meta=meta,
         )
-        self._lay_out_again(moving, calendar, from_date, not_before, "replan", meta)
+        self._lay_out_again(moving, calendar, from_date, not_before, "replan", meta, busy)
 
     @event("CourseReplanned")
     def _course_replanned(

@@ -1,21 +1,24 @@
 """Commands of staff on courses and sites. Each: get, compute with the clock and the site's
 calendar, mutate, save (application.py has the store's side)."""
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID, uuid4
+from zoneinfo import ZoneInfo
 
 from services.scheduling import diary, errors
 from services.scheduling.application import Clock, Store, meta_of, new_ids, utc_now
 from services.scheduling.domain import Course
+from services.scheduling.layout import Busy
 from services.scheduling.sessions import CANCELLATION_CODES
 from services.scheduling.site import Site
 from shared.envelope import Meta
 from shared.eventstore import ConcurrencyConflict, EventStore
 
 Pick = tuple[date, str] | None
+# How far past a course's last session an automatic rebook or a re-plan reads the diaries.
+DIARY_WEEKS_AHEAD = 26
 
 
 @dataclass
@@ -47,11 +50,15 @@ class SchedulingApplication(Store):
 
     async def replan_course(self, case_id: UUID, *, meta: Meta, **plan: Any) -> Course:
         course, now = await self.course(case_id), self.clock()
+        calendar = await self.calendar(course.site_id, now)
+        start = datetime.combine(plan["from_date"], time(0), tzinfo=ZoneInfo(calendar.zone))
+        rooms = {plan["room_id"]} if plan.get("room_id") else set()
         course.replan(
             **plan,
-            calendar=await self.calendar(course.site_id, now),
+            calendar=calendar,
             now=now,
             meta=self._meta(meta, course),
+            busy=await self._busy(course, course.therapist_id, rooms, start),
         )
         await self.save("re-plan the course", course)
         return course
@@ -80,7 +87,7 @@ class SchedulingApplication(Store):
             now=now,
             calendar=await self.calendar(course.site_id, now),
             meta=self._meta(meta, course),
-            busy=await self._busy_in_week_of(course, session_id),
+            busy=await self._busy_from(course, session_id),
         )
         await self.save("rebook the cancelled session", course)
         return course, new_id
@@ -96,24 +103,25 @@ class SchedulingApplication(Store):
             now=now,
             calendar=await self.calendar(course.site_id, now),
             meta=self._meta(meta, course),
-            busy=await self._busy_in_week_of(course, session_id),
+            busy=await self._busy_from(course, session_id),
         )
         await self.save("rebook the session", course)
         return course, booked
 
-    async def _busy_in_week_of(
-        self, course: Course, session_id: UUID
-    ) -> Callable[[datetime, datetime], bool]:
-        """What other courses and assessments hold in the diaries of the session's therapist
-        and room that week, so an automatic rebook picks a day that is free in them too."""
+    async def _busy_from(self, course: Course, session_id: UUID) -> Busy:
+        """The diaries of the session's therapist and room, and of the course's room, from
+        its week on: an automatic rebook lands on a free time that week or a later one."""
         s = course.session(session_id)
-        start, end = s.starts_at - timedelta(days=7), s.starts_at + timedelta(days=8)
-        taken = await diary.between(self.store.pool, start, end, therapist_id=s.therapist_id)
-        if s.room_id:
-            room = {"site_id": course.site_id, "room_id": s.room_id}
-            taken += await diary.between(self.store.pool, start, end, **room)
-        held = [(r["starts_at"], r["ends_at"]) for r in taken if r["course_id"] != course.id]
-        return lambda begin, finish: any(b < finish and begin < e for b, e in held)
+        rooms = {r for r in (s.room_id, course.pattern and course.pattern.room_id) if r}
+        return await self._busy(course, s.therapist_id, rooms, s.starts_at - timedelta(days=7))
+
+    async def _busy(self, course: Course, therapist_id: str, rooms: set, start: datetime) -> Busy:
+        """What other courses and assessments hold in the diaries from `start` until well
+        past the course's last session (later sessions move on when one is rebooked)."""
+        last = max([start, *(s.ends_at for s in course.live_sessions())])
+        end = last + timedelta(weeks=DIARY_WEEKS_AHEAD)
+        site_rooms = (course.site_id, rooms)
+        return await diary.taken(self.store.pool, course.id, therapist_id, site_rooms, start, end)
 
     async def record_attendance(
         self, case_id: UUID, session_id: UUID, *, code: str, meta: Meta

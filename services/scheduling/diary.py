@@ -1,6 +1,7 @@
 """Reads of the reservations (readmodel.py): what overlaps a course's sessions, the
 appointments of a diary between two instants, the cases booked at a site on given days."""
 
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
@@ -52,6 +53,25 @@ async def between(
         end,
         *[where[name] for name in names],
     )
+
+
+async def taken(
+    pool: asyncpg.Pool,
+    besides: UUID,
+    therapist_id: str,
+    site_rooms: tuple[str, set[str]],
+    start: datetime,
+    end: datetime,
+) -> Callable[[datetime, datetime], bool]:
+    """Whether the therapist's diary or one of the rooms' holds an appointment other than
+    the course `besides`'s overlapping a time between `start` and `end` (a time outside
+    them reads as free: the exclusion constraints still refuse a double booking there)."""
+    rows = await between(pool, start, end, therapist_id=therapist_id)
+    site_id, rooms = site_rooms
+    for room_id in sorted(rooms):
+        rows += await between(pool, start, end, site_id=site_id, room_id=room_id)
+    held = sorted({(r["starts_at"], r["ends_at"]) for r in rows if r["course_id"] != besides})
+    return lambda begin, finish: any(b < finish and begin < e for b, e in held)
 
 
 async def cases_booked(

@@ -7,13 +7,24 @@ keeps the proportions: the first and the last quarter (rounded, at least one ses
 once there are three) are the initial and ending phases, the rest the middle.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from services.scheduling.errors import InvalidInput
-from services.scheduling.site_calendar import WEEKDAYS, Calendar, local_moment, week_start
+from services.scheduling.site_calendar import (
+    SESSION_MINUTES,
+    WEEKDAYS,
+    Calendar,
+    local_moment,
+    week_start,
+)
 
 MAX_WEEKS = 260  # a course that cannot be placed within five years is refused
+
+# Whether the diaries (the therapist's, the session's room) have [start, end) taken already
+# by another course or an assessment.
+Busy = Callable[[datetime, datetime], bool]
 
 
 def phase_of(number: int, total: int) -> str:
@@ -53,7 +64,9 @@ class Placement:
     number: int
     day: date
     expected: date  # the pattern's day in the week the session was due
-    reason: str | None  # "closure" | "outside_opening_hours" when not on the pattern's day
+    # "closure" | "outside_opening_hours" when not on the pattern's day; None when it is, or
+    # when a diary had the pattern's day taken (the change that moved it is the reason)
+    reason: str | None
     detail: str | None  # why, in words (kept in the store, not published)
 
 
@@ -64,8 +77,10 @@ def lay_out(
     breaks: list[Break],
     first_week: date,
     not_before: datetime,
+    busy: Busy | None = None,
 ) -> list[Placement]:
-    """One session a week from `first_week`, in the order of `numbers`."""
+    """One session a week from `first_week`, in the order of `numbers`; a day `busy` says
+    the diaries have taken is passed over like a closed one."""
     placements: list[Placement] = []
     week = week_start(first_week)
     offset = timedelta(days=WEEKDAYS.index(pattern.weekday))
@@ -74,12 +89,12 @@ def lay_out(
     for _ in range(MAX_WEEKS):
         if len(placements) == len(numbers):
             return placements
-        day, why = _slot_in_week(week, pattern, calendar, breaks, not_before)
+        day, why = _slot_in_week(week, pattern, calendar, breaks, not_before, busy)
         if day is None:
-            carried = why if why[0] else carried
+            carried = why if why[1] else carried
         else:
             number = numbers[len(placements)]
-            reason = why if why[0] else carried
+            reason = why if why[1] else carried
             placements.append(Placement(number, day, due + offset, *reason))
             carried = (None, None)
             due = week + timedelta(days=7)
@@ -88,10 +103,15 @@ def lay_out(
 
 
 def _slot_in_week(
-    week: date, pattern: Pattern, calendar: Calendar, breaks: list[Break], not_before: datetime
+    week: date,
+    pattern: Pattern,
+    calendar: Calendar,
+    breaks: list[Break],
+    not_before: datetime,
+    busy: Busy | None,
 ) -> tuple[date | None, tuple[str | None, str | None]]:
-    """The pattern's day, or the next open day of the same week; None when a break covers
-    the pattern's day or nothing is open that week (the reason says which)."""
+    """The pattern's day, or the next open and free day of the same week; None when a break
+    covers the pattern's day or nothing is open and free that week (the reason says which)."""
     planned = week + timedelta(days=WEEKDAYS.index(pattern.weekday))
     if any(b.covers(planned) for b in breaks):
         return None, (None, None)
@@ -102,8 +122,19 @@ def _slot_in_week(
         if any(b.covers(day) for b in breaks):
             continue
         refusal = calendar.refusal(day, pattern.at)
-        if refusal is None:
+        if refusal is None and not _taken(busy, day, pattern):
             return day, why
-        if why[0] is None:
-            why = (calendar.reason_code(day), refusal)
+        if why[1] is None:
+            why = (
+                (calendar.reason_code(day), refusal)
+                if refusal
+                else (None, f"the diary is taken on {day.isoformat()} at {pattern.at}")
+            )
     return None, why
+
+
+def _taken(busy: Busy | None, day: date, pattern: Pattern) -> bool:
+    if busy is None:
+        return False
+    start = local_moment(day, pattern.at, pattern.zone)
+    return busy(start, start + timedelta(minutes=SESSION_MINUTES))

@@ -7,7 +7,6 @@ The new session goes where the therapist picks, or on the next free day of the s
 before the next session, or else in the next week with the later sessions a week on each.
 """
 
-from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from uuid import UUID
 
@@ -15,7 +14,7 @@ from eventsourcing.domain import event
 
 from services.scheduling import errors
 from services.scheduling.booking import Booking, Entry
-from services.scheduling.layout import pattern_of
+from services.scheduling.layout import Busy, pattern_of
 from services.scheduling.sessions import (
     BOOKED,
     CANCELLATION_CODES,
@@ -25,9 +24,6 @@ from services.scheduling.sessions import (
     Session,
 )
 from services.scheduling.site_calendar import Calendar, local_moment, week_start
-
-# Whether the diaries (the therapist's, the session's room) have [start, end) taken already.
-Busy = Callable[[datetime, datetime], bool]
 
 
 class Rebooking(Booking):
@@ -73,9 +69,13 @@ class Rebooking(Booking):
         busy: Busy | None = None,
     ) -> UUID:
         """A did-not-attend the therapist discounts gets a new session (returned); a booked
-        session moves to the slot the therapist picks."""
+        session moves to the slot the therapist picks, or, when it clashed with a new
+        therapist's diary, to the next free slot."""
         self._require_planned("rebook the session")
         s = self.session(session_id)
+        if s.status == BOOKED and pick is None and s.to_rebook:
+            self._to_free_slot(s, calendar, now, meta, busy)
+            return s.session_id
         if s.status == BOOKED:
             if pick is None:
                 raise errors.InvalidInput("rebook_at", "pick the new time of a booked session")
@@ -135,7 +135,24 @@ class Rebooking(Booking):
         later = [x for x in self.booked_sessions() if x.number > s.number]
         entries: list[Entry] = [(s.number, new_id, s.session_id), *later]
         not_before = max(now, s.ends_at)
-        self._lay_out_again(entries, calendar, s.day + timedelta(days=7), not_before, reason, meta)
+        next_week = s.day + timedelta(days=7)
+        self._lay_out_again(entries, calendar, next_week, not_before, reason, meta, busy)
+
+    def _to_free_slot(
+        self, s: Session, calendar: Calendar, now: datetime, meta: dict, busy: Busy | None
+    ) -> None:
+        """A session listed for rebooking (it clashed with the new therapist's diary): the
+        next free day of its week before the next session, or else the next weeks, the
+        later sessions moving on with it."""
+        day = self._free_day_this_week(s, calendar, now, busy)
+        if day is not None:
+            pattern = pattern_of(day, s.at, s.zone, s.mode, s.room_id)
+            self._move(s, day, pattern, "rebooked", "the new therapist's diary was taken", meta)
+            return
+        entries = [s, *(x for x in self.booked_sessions() if x.number > s.number)]
+        next_week = s.day + timedelta(days=7)
+        not_before = max([now, *(x.ends_at for x in self.live_sessions() if x.number < s.number)])
+        self._lay_out_again(entries, calendar, next_week, not_before, "rebooked", meta, busy)
 
     def _free_day_this_week(
         self, s: Session, calendar: Calendar, now: datetime, busy: Busy | None

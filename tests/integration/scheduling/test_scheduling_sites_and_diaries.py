@@ -9,6 +9,7 @@ from uuid import uuid4
 import pytest
 
 from services.scheduling import errors
+from services.scheduling.commands import SchedulingApplication
 from services.scheduling.domain import course_id_of
 from services.scheduling.policies import IntakePolicies
 from services.scheduling.queries import SchedulingQueries
@@ -142,7 +143,78 @@ async def test_a_reallocation_moves_the_sessions_and_lists_the_clashes(schedulin
     assert course_id_of(case_id) == course.id
 
 
-async def test_a_re_plan_onto_a_taken_time_is_refused_whole(scheduling):
+async def test_a_session_listed_after_a_reallocation_is_rebooked_where_the_diary_is_free(
+    scheduling,
+):
+    site, first, second = await a_site(scheduling), f"t-{uuid4().hex[:8]}", f"t-{uuid4().hex[:8]}"
+    case_id, other = (
+        await open_course(scheduling, first, site),
+        await open_course(scheduling, second, site),
+    )
+    plan = dict(local_time="10:00", mode="video", room_id=None, meta=META)
+    await scheduling.plan_course(case_id, first_date=date(2026, 1, 12), sessions=4, **plan)
+    await scheduling.plan_course(other, first_date=date(2026, 1, 26), sessions=1, **plan)
+    other_days = [date(2026, 1, 27), date(2026, 1, 28), date(2026, 1, 29), date(2026, 1, 30)]
+    for day in other_days:  # the new therapist's whole week of 26 January is taken
+        taken = await open_course(scheduling, second, site)
+        await scheduling.plan_course(taken, first_date=day, sessions=1, **plan)
+    moved = intake_event(
+        "intake.TherapistReallocated",
+        case_id,
+        site,
+        therapist_id=second,
+        previous_therapist_id=first,
+        reallocated_on="2026-01-05",
+        reason_sha256="0" * 64,
+    )
+    async with scheduling.store.pool.acquire() as conn, conn.transaction():
+        await IntakePolicies(scheduling.store, lambda: NOW).handle(conn, [moved])
+    third = next(s for s in (await scheduling.course(case_id)).live_sessions() if s.number == 3)
+    assert third.to_rebook
+    await scheduling.rebook_session(case_id, third.session_id, meta=META)
+    days = {s.number: s.day for s in (await scheduling.course(case_id)).live_sessions()}
+    assert days == {
+        1: date(2026, 1, 12),
+        2: date(2026, 1, 19),
+        3: date(2026, 2, 2),
+        4: date(2026, 2, 9),
+    }
+    assert await overlaps_of(scheduling, second) == 0
+
+
+async def test_a_late_cancellation_rebooked_into_later_weeks_passes_over_a_taken_day(
+    scheduling,
+):
+    site, therapist = await a_site(scheduling), f"t-{uuid4().hex[:8]}"
+    mine, other = (
+        await open_course(scheduling, therapist, site),
+        await open_course(scheduling, therapist, site),
+    )
+    plan = dict(local_time="10:00", mode="video", room_id=None, meta=META)
+    await scheduling.plan_course(mine, first_date=date(2026, 1, 16), sessions=3, **plan)
+    await scheduling.plan_course(other, first_date=date(2026, 2, 6), sessions=1, **plan)
+    first = next(s for s in (await scheduling.course(mine)).live_sessions() if s.number == 1)
+    late = SchedulingApplication(scheduling.store, clock=lambda: first.starts_at)
+    await late.cancel_session(mine, first.session_id, code="2", meta=META)  # a Friday
+    course = await scheduling.course(mine)
+    days = {s.number: s.day for s in course.live_sessions()}
+    assert days == {1: date(2026, 1, 23), 2: date(2026, 1, 30), 3: date(2026, 2, 13)}
+    third = next(s for s in course.live_sessions() if s.number == 3)
+    assert third.history[-1]["why"] == "cancellation"
+    assert await overlaps_of(scheduling, therapist) == 0
+
+
+async def overlaps_of(scheduling, therapist: str) -> int:
+    """Pairs of the therapist's reservations that overlap (the constraint allows none)."""
+    return await scheduling.store.pool.fetchval(
+        "SELECT count(*) FROM scheduling_reservations a JOIN scheduling_reservations b"
+        " ON a.reservation_id < b.reservation_id AND a.therapist_id = b.therapist_id"
+        " AND a.during && b.during WHERE a.therapist_id = $1",
+        therapist,
+    )
+
+
+async def test_a_re_plan_onto_a_taken_time_moves_those_weeks_to_the_next_free_day(scheduling):
     site, therapist = await a_site(scheduling), f"t-{uuid4().hex[:8]}"
     mine, other = (
         await open_course(scheduling, therapist, site),
@@ -153,15 +225,17 @@ async def test_a_re_plan_onto_a_taken_time_is_refused_whole(scheduling):
         mine, first_date=date(2026, 1, 12), local_time="10:00", sessions=8, **plan
     )
     await scheduling.plan_course(
-        other, first_date=date(2026, 1, 14), local_time="14:00", sessions=8, **plan
+        other, first_date=date(2026, 2, 11), local_time="14:00", sessions=2, **plan
     )
-    before = await scheduling.course(mine)
-    with pytest.raises(errors.Clash, match=f"therapist {therapist} is booked at 2026-02-04T14:00"):
-        await scheduling.replan_course(
-            mine, from_date=date(2026, 2, 1), weekday="wednesday", local_time="14:00", **plan
-        )
-    after = await scheduling.course(mine)
-    assert after.version == before.version
-    assert [s.local_start for s in after.live_sessions()] == [
-        s.local_start for s in before.live_sessions()
+    await scheduling.replan_course(
+        mine, from_date=date(2026, 2, 1), weekday="wednesday", local_time="14:00", **plan
+    )
+    days = {s.number: s.day for s in (await scheduling.course(mine)).live_sessions()}
+    assert [days[n] for n in range(4, 9)] == [
+        date(2026, 2, 4),
+        date(2026, 2, 12),  # Wednesdays 11 and 18 February are the other course's
+        date(2026, 2, 19),
+        date(2026, 2, 25),
+        date(2026, 3, 4),
     ]
+    assert await overlaps_of(scheduling, therapist) == 0
