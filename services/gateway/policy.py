@@ -37,6 +37,7 @@ WRITES = {
     "template.manage": "new versions of consent document templates",
     "course.write": "plan, replan, breaks, attendance, cancellations, rebooking",
     "course.decide": "decide on a course at risk",
+    "course.backdate": "enter a course held before the site went live (its first date past)",
     "site.manage": "sites, rooms and closures",
     "forms.write": "issue form links, enter responses",
     "risk.acknowledge": "acknowledge a risk flag",
@@ -87,6 +88,7 @@ TABLE: dict[str, dict[str, Rule]] = {
     "site_manager": {
         **{action: "site" for action in _CASE_READS},
         "course.write": "site",
+        "course.backdate": "site",
         "waiting_list.read": "site",
         "reports.read": "site",
         "site.read": "site",

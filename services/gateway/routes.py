@@ -85,6 +85,7 @@ POST /cases/{case_id}/course/sessions/{session_id}/attendance       course.write
 POST /cases/{case_id}/course/sessions/{session_id}/cancellation     course.write case
 POST /cases/{case_id}/course/sessions/{session_id}/rebooking        course.write case
 POST /cases/{case_id}/course/decision                               course.decide case
+POST /cases/{case_id}/course/backdated-plan                         course.backdate case
 POST /sites                                                         site.manage  global
 GET  /sites/{site_id}                                               site.read    site
 POST /sites/{site_id}/rooms                                         site.manage  site

@@ -17,6 +17,7 @@ from eventsourcing.domain import Aggregate, event
 
 from services.scheduling import errors
 from services.scheduling.attendance import Attendance
+from services.scheduling.backdating import Backdating
 from services.scheduling.changes import Changes
 from services.scheduling.layout import Pattern, lay_out
 from services.scheduling.lifecycle import REQUIRED_CONSENTS, Lifecycle
@@ -28,7 +29,7 @@ COURSE_IDS = UUID("0f6f2a52-3c0e-4d1b-9a6e-5d6c1c1e7a10")
 MAX_SESSIONS = 40
 
 
-class Course(Attendance, Changes, Lifecycle):
+class Course(Backdating, Attendance, Changes, Lifecycle):
     if TYPE_CHECKING:  # the event class that @event("CourseOpened") makes at runtime
         CourseOpened: ClassVar[type[Aggregate.Created]]
 
@@ -59,6 +60,7 @@ class Course(Attendance, Changes, Lifecycle):
         self.at_risk = None
         self.decisions = []
         self.ended = None
+        self.backdated = None
 
     @classmethod
     def open(

@@ -71,6 +71,18 @@ class CoursePlanned(EventContract):
     duration_minutes: int = Field(ge=1)
 
 
+class CoursePlanBackdated(EventContract):
+    """A course held before the site went live, entered later by the site manager (the
+    envelope's actor) from its paper records: the CoursePlanned that follows starts in the
+    past. The reason is a code from a closed list."""
+
+    type = "scheduling.CoursePlanBackdated"
+    case_id: UUID
+    course_id: UUID
+    first_date: date
+    reason: Literal["held_before_go_live"]
+
+
 class CourseReplanned(EventContract):
     """New weekday, time or place from `from_date` on; sessions held before stay."""
 

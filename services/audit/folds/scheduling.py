@@ -37,6 +37,18 @@ def _planned(state: State, event: Envelope) -> None:
     course["status"] = "planned"
 
 
+@folds("scheduling.CoursePlanBackdated")
+def _backdated(state: State, event: Envelope) -> None:
+    """Entered after it began, from paper records: by whom, when and why stay in the replay."""
+    data = event["data"]
+    _course(state)["backdated"] = {
+        "first_date": data["first_date"],
+        "reason": data["reason"],
+        "by": event["actor"]["id"],
+        "recorded_at": event["occurred_at"],
+    }
+
+
 @folds("scheduling.SessionBooked")
 def _booked(state: State, event: Envelope) -> None:
     data = event["data"]

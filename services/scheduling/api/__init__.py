@@ -3,10 +3,10 @@ queries, and answer; the service builder maps the domain's errors to problem det
 
 from fastapi import APIRouter
 
-from services.scheduling.api import courses, sites
+from services.scheduling.api import backdating, courses, sites
 
 router = APIRouter()
-for module in (courses, sites):
+for module in (courses, backdating, sites):
     router.include_router(module.router)
 
 __all__ = ["router"]

@@ -7,7 +7,14 @@ from uuid import uuid4
 
 from services.scheduling.domain import Course
 from services.scheduling.site import Site
-from tests.unit.scheduling.factories import META, by_number, calendar, planned_course
+from tests.unit.scheduling.factories import (
+    META,
+    by_number,
+    calendar,
+    ids,
+    opened_course,
+    planned_course,
+)
 
 SECRET = "family visit to Aunt Jane"  # a free text that must never leave the store
 
@@ -92,6 +99,18 @@ def completed_course() -> Course:
         course.note_consent(consent_id=uuid4(), document=document, withdrawn=False, meta=META)
     for s in course.live_sessions():
         course.record_attendance(session_id=s.session_id, code="6", now=after(s), meta=META)
+    return course
+
+
+def backdated_course() -> Course:
+    """Held before the site went live: entered by the site manager, then attended from notes."""
+    course = opened_course()
+    now = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+    course.plan_backdated(reason="held_before_go_live", first_date=date(2026, 1, 12),
+                          local_time="10:00", mode="video", room_id=None, sessions=2,
+                          calendar=calendar(), now=now, new_ids=ids(), meta=META)  # fmt: skip
+    first = by_number(course)[1]
+    course.record_attendance(session_id=first.session_id, code="5", now=now, meta=META)
     return course
 
 

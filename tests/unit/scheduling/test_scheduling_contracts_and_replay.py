@@ -13,13 +13,20 @@ from services.scheduling.domain import Course
 from services.scheduling.site import Site
 from shared.contracts.export import SCHEMAS, published_contracts
 from shared.envelope import Envelope
-from tests.unit.scheduling.journey import SECRET, a_site, completed_course, whole_course
+from tests.unit.scheduling.journey import (
+    SECRET,
+    a_site,
+    backdated_course,
+    completed_course,
+    whole_course,
+)
 
 
 def envelopes() -> list[dict]:
     events = [
         *whole_course().collect_events(),
         *completed_course().collect_events(),
+        *backdated_course().collect_events(),
         *a_site().collect_events(),
     ]
     return [Envelope.of(SERVICE, e).model_dump(mode="json") for e in events]
