@@ -26,7 +26,7 @@ from shared.kafka import dead_letter_topic, ensure_topics, reliable_producer
 from shared.logging import correlation
 from shared.partition_start import StartWhereTracked
 from shared.poison import describe, is_the_messages_fault, parse
-from shared.processed import digest_of, ensure_processed_schema, to_apply
+from shared.processed import ensure_processed_schema, to_apply
 from shared.stalls import FIRST_BACKOFF, Batch, Stalled, Stalls
 from shared.tracking import Position, advance
 
@@ -122,8 +122,9 @@ class Consumer:
             except ValueError as error:  # it does not parse, or breaks its contract
                 await self._dead_letter(batch, record, error)
                 continue
-            digest = digest_of(record.value)
-            items.append(Delivered(envelope, record.topic, record.partition, record.offset, digest))
+            items.append(
+                Delivered(envelope, record.topic, record.partition, record.offset, record.value)
+            )
         await self._settle(batch, items, batch.records[-1].offset)
 
     async def _settle(self, batch: Batch, items: list[Delivered], last: int) -> None:

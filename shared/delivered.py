@@ -7,17 +7,27 @@ from uuid import UUID
 import asyncpg
 
 from shared.envelope import Envelope
+from shared.processed import digest_of
 
 
 @dataclass(frozen=True)
 class Delivered:
-    """A parsed message with its place in Kafka (and the digest of its bytes)."""
+    """A parsed message with its place in Kafka and the bytes of its value as they arrived
+    (the audit ledger keeps and hashes those, not a re-serialisation of the envelope).
+
+    Made without `value` (a test, a benchmark), it holds the bytes a relay publishes."""
 
     envelope: Envelope
     topic: str
     partition: int
     offset: int
-    digest: bytes = field(default=b"", compare=False, repr=False)
+    value: bytes = field(default=b"", repr=False)
+    digest: bytes = field(default=b"", init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.value:
+            object.__setattr__(self, "value", self.envelope.kafka_value())
+        object.__setattr__(self, "digest", digest_of(self.value))
 
     @property
     def event_id(self) -> UUID:

@@ -146,12 +146,15 @@ class Envelope(BaseModel):
 
     @classmethod
     def from_kafka(cls, value: bytes | None) -> "Envelope":
+        """The envelope of a message. A field this code does not know yet (a newer producer's)
+        is ignored here, not refused: the audit ledger keeps the bytes whole."""
         if value is None:
             raise ValueError("message has no value")
-        return cls.model_validate_json(value)
+        return cls.model_validate_json(value, extra="ignore")
 
     def canonical_json(self) -> bytes:
-        """Sorted keys, no spaces: the bytes the audit ledger hashes."""
+        """Sorted keys, no spaces: what the audit ledger hashed before it kept the bytes as
+        they arrived; the entries it recorded then hold these."""
         return json.dumps(
             self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
         ).encode()

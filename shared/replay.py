@@ -22,7 +22,7 @@ from shared.dead_letters import header, read_letters, source_of
 from shared.delivered import Delivered, Handler
 from shared.logging import correlation
 from shared.poison import describe, is_the_messages_fault, parse
-from shared.processed import digest_of, ensure_processed_schema, to_apply
+from shared.processed import ensure_processed_schema, to_apply
 from shared.schema import create_idempotently
 
 log = structlog.get_logger()
@@ -70,7 +70,7 @@ class Replay:
             envelope = parse(record.value)
             event_id, source = envelope.event_id, source_of(record)
             item = Delivered(envelope, source.topic, source.partition, source.offset,
-                             digest_of(record.value))  # fmt: skip
+                             record.value)  # fmt: skip
             async with self.conn.transaction():
                 todo, _ = await to_apply(self.conn, self.consumer, [item])
                 if todo:

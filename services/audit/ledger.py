@@ -5,6 +5,10 @@ An append reads the tree's right edge (at most one node per level) from storage,
 batch's leaves in memory, and writes the entries with every subtree they complete: O(log n)
 per leaf, a lock, a query and two COPYs per batch, all inside the caller's transaction.
 
+A leaf is the message's value exactly as it arrived from Kafka, not a re-serialisation of
+the parsed envelope: a field this code does not know yet is kept and hashed with the rest,
+and an auditor checks the leaf against the bytes the producer sent.
+
 An event id is a promise of the bytes: the same id with the same bytes again is a
 redelivery and is skipped; the same id with other bytes means two events were given one id
 (or an envelope was altered), and neither may silently lose. That batch is refused with an
@@ -25,6 +29,7 @@ from services.audit.merkle import CompactRange, perfect_subtrees
 from services.audit.proofs import node_reader
 from services.audit.verifier import leaf_hash
 from shared.consumer import Delivered
+from shared.envelope import Envelope
 from shared.faults import NotTheMessagesFault
 
 log = structlog.get_logger()
@@ -65,7 +70,7 @@ class _Leaf(NamedTuple):
     topic: str
     partition: int
     offset: int
-    envelope: bytes  # canonical JSON
+    envelope: bytes  # the message's value as it arrived
     leaf_hash: bytes
 
 
@@ -79,10 +84,11 @@ async def append(conn: asyncpg.Connection, items: list[Delivered]) -> int:
     await conn.execute("LOCK TABLE ledger_entries IN EXCLUSIVE MODE")
     head = await conn.fetchrow(_HEAD, list(leaves))
     tree = await _tree_at(conn, head["size"], head["frontier"])
+    envelopes = {item.event_id: item.envelope for item in items}
     for event_id, stored_hash in zip(head["seen"], head["seen_hashes"], strict=True):
-        if leaves[event_id].leaf_hash != stored_hash:
-            _alarm(leaves[event_id], "an entry of the ledger")
-        del leaves[event_id]
+        leaf = leaves.pop(event_id)
+        if leaf.leaf_hash != stored_hash and not _recorded_before(envelopes[event_id], stored_hash):
+            _alarm(leaf, "an entry of the ledger")
     rows, nodes = [], []
     for leaf in leaves.values():
         rows.append((tree.size, *leaf))
@@ -98,13 +104,18 @@ def _leaves(items: list[Delivered]) -> dict[UUID, _Leaf]:
     leaves: dict[UUID, _Leaf] = {}
     for item in items:
         e = item.envelope
-        canonical = e.canonical_json()
         leaf = _Leaf(e.event_id, e.type, e.case_id, item.topic, item.partition, item.offset,
-                     canonical, leaf_hash(canonical))  # fmt: skip
+                     item.value, leaf_hash(item.value))  # fmt: skip
         first = leaves.setdefault(e.event_id, leaf)
         if first.leaf_hash != leaf.leaf_hash:
             _alarm(leaf, f"{first.topic}/{first.partition}/{first.offset}")
     return leaves
+
+
+def _recorded_before(envelope: Envelope, stored_hash: bytes) -> bool:
+    """An entry recorded before the ledger kept the bytes as they arrived holds the envelope's
+    canonical JSON: the same event arriving again (a republish) is a repeat, not a conflict."""
+    return leaf_hash(envelope.canonical_json()) == stored_hash
 
 
 def _alarm(leaf: _Leaf, other: str) -> None:

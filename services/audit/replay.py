@@ -15,7 +15,7 @@ from services.audit.verifier import leaf_hash, verify_inclusion
 
 class Entry(NamedTuple):
     leaf_index: int
-    envelope: str  # the canonical JSON text the leaf hash covers
+    envelope: str  # the message as it arrived: the text whose bytes the leaf hash covers
     inclusion_proof: list[bytes]
 
 

@@ -15,7 +15,7 @@ CREATE TABLE IF NOT EXISTS ledger_entries (
     kafka_partition int NOT NULL,
     kafka_offset bigint NOT NULL,
     received_at timestamptz NOT NULL DEFAULT now(),
-    envelope bytea NOT NULL,      -- canonical JSON, the bytes the leaf hash covers
+    envelope bytea NOT NULL,      -- the message value as it arrived: the bytes the leaf hash covers
     leaf_hash bytea NOT NULL
 );
 CREATE INDEX IF NOT EXISTS ledger_entries_case ON ledger_entries (case_id, leaf_index);

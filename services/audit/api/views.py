@@ -17,7 +17,7 @@ class LedgerEntry(BaseModel):
     kafka_offset: int
     received_at: datetime
     leaf_hash: str
-    envelope: str  # the canonical JSON text: exactly the bytes the leaf hash covers
+    envelope: str  # the message as it arrived: exactly the bytes the leaf hash covers
 
 
 class LedgerPage(BaseModel):
