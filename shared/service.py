@@ -143,7 +143,13 @@ class Service:
                 await runtime.close()
 
         app = FastAPI(
-            title=f"Rapport {self.name}", lifespan=lifespan, docs_url=None, redoc_url=None
+            title=f"Rapport {self.name}",
+            lifespan=lifespan,
+            docs_url=None,
+            redoc_url=None,
+            # Metrics are Prometheus's and logs structlog's: FastAPI's OpenTelemetry hooks
+            # would only look up the environment for a provider on every request.
+            telemetry={"tracing": False, "metrics": False, "logs": False},
         )
         add_offline_docs(app)
         for router in self.routers:
