@@ -8,7 +8,7 @@ and causation ids, and the case and site (built by the application).
 
 Case is split by responsibility over its base classes: the assessment (assessment.py), the
 waiting clock (waiting.py), consents (consent.py), the IPAF and goodbye letter (clinical.py),
-corrections of the client's details (client_record.py).
+corrections of the client's details (client_record.py), the completed course (treatment.py).
 """
 
 from datetime import date
@@ -33,10 +33,11 @@ from services.intake.stages import (
     not_before,
     require,
 )
+from services.intake.treatment import CourseOfTreatment
 from services.intake.waiting import WaitingClock, days_waited
 
 
-class Case(Assessment, WaitingClock, Consents, ClinicalRecord, ClientRecord):
+class Case(Assessment, WaitingClock, Consents, ClinicalRecord, ClientRecord, CourseOfTreatment):
     if TYPE_CHECKING:  # the event class that @event("ReferralReceived") makes at runtime
         ReferralReceived: ClassVar[type[Aggregate.Created]]
 
@@ -61,6 +62,7 @@ class Case(Assessment, WaitingClock, Consents, ClinicalRecord, ClientRecord):
         self.therapist_id: str | None = None
         self.allocations: list[dict[str, Any]] = []
         self.first_treatment_on: date | None = None
+        self.course_completed: dict[str, Any] | None = None
         self.ending: dict[str, Any] | None = None
         self.pauses = []
         self.consents = {}
@@ -86,6 +88,8 @@ class Case(Assessment, WaitingClock, Consents, ClinicalRecord, ClientRecord):
         dates += [site_date(c.signed_at) for c in self.consents.values()]
         if self.outcome:
             dates.append(self.outcome["assessed_on"])
+        if self.course_completed:
+            dates.append(self.course_completed["completed_on"])
         return max(d for d in (*dates, self.first_treatment_on) if d is not None)
 
     @property

@@ -1,10 +1,11 @@
 """What intake does on scheduling's events, in the consumer's transaction (its position is
 recorded there too): the first attended treatment session of a scheduled course records
 FirstTreatmentAttended on the case and stops the waiting clock, once. Staff no longer call
-/first-treatment for scheduled courses; if they did first, the case keeps their record.
+/first-treatment for scheduled courses; if they did first, the case keeps their record. A
+completed course records TreatmentCourseCompleted: the case waits for its ending.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -33,7 +34,29 @@ class SchedulingPolicies:
             envelope = delivered.envelope
             if envelope.type == "scheduling.AttendanceRecorded" and envelope.data["first_attended"]:
                 await self.first_treatment_attended(conn, envelope)
+            elif envelope.type == "scheduling.CourseCompleted":
+                await self.course_completed(conn, envelope)
         return len(batch)
+
+    async def course_completed(self, conn: asyncpg.Connection, e: Envelope) -> None:
+        if e.case_id is None:
+            return
+        try:
+            case = await get_typed(self.store, Case, e.case_id)
+            recorded = case.record_course_completed(
+                course_id=UUID(e.data["course_id"]),
+                completed_on=date.fromisoformat(e.data["completed_on"]),
+                sessions_attended=e.data["sessions_attended"],
+                meta=_meta_of(e),
+            )
+        except (AggregateNotFound, errors.NotAllowed, errors.InvalidInput) as refused:
+            # The case was discharged first, or is not intake's: nothing to record.
+            log.info(
+                "intake.course_completion_not_recorded", case_id=str(e.case_id), why=str(refused)
+            )
+            return
+        if recorded:
+            await self.store.save(case, conn=conn)
 
     async def first_treatment_attended(self, conn: asyncpg.Connection, e: Envelope) -> None:
         if e.case_id is None:
@@ -45,13 +68,7 @@ class SchedulingPolicies:
                 attended_on=attended.date(),
                 appointment_id=UUID(e.data["session_id"]),
                 appointment_type=e.data["appointment_type"],
-                meta={
-                    "actor": e.actor.model_dump(),
-                    "correlation_id": e.correlation_id,
-                    "causation_id": str(e.event_id),
-                    "case_id": str(e.case_id),
-                    "site_id": e.site_id,
-                },
+                meta=_meta_of(e),
             )
         except (AggregateNotFound, errors.NotAllowed, errors.InvalidInput) as refused:
             # Recorded by staff already, or the case moved on: nothing to do, said once.
@@ -60,3 +77,14 @@ class SchedulingPolicies:
             )
             return
         await self.store.save(case, conn=conn)
+
+
+def _meta_of(e: Envelope) -> dict:
+    """The case's event is caused by scheduling's: same actor and correlation."""
+    return {
+        "actor": e.actor.model_dump(),
+        "correlation_id": e.correlation_id,
+        "causation_id": str(e.event_id),
+        "case_id": str(e.case_id),
+        "site_id": e.site_id,
+    }

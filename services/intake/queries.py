@@ -97,7 +97,9 @@ class IntakeQueries:
     async def caseload(self, therapist_id: str) -> list[dict[str, Any]]:
         rows = await readmodel.caseload(self.store.pool, therapist_id)
         keys = ("case_id", "site_id", "episode_status", "referral_date", "allocated_on")
-        return [{k: r[k] for k in (*keys, "first_treatment_on")} for r in rows]
+        return [
+            {k: r[k] for k in (*keys, "first_treatment_on", "course_completed_on")} for r in rows
+        ]
 
 
 def _entry(event: Any) -> dict[str, Any]:

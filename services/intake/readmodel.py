@@ -36,6 +36,13 @@ CREATE INDEX IF NOT EXISTS intake_case_index_waiting ON intake_case_index (site_
     WHERE first_treatment_on IS NULL AND status <> 'discharged';
 CREATE INDEX IF NOT EXISTS intake_case_index_caseload ON intake_case_index (therapist_id)
     WHERE status = 'active';
+-- Courses scheduling completed, the case waiting for its ending. A table of its own: a new
+-- column would break the upsert of an instance still running the previous release.
+CREATE TABLE IF NOT EXISTS intake_course_completions (
+    case_id uuid PRIMARY KEY,
+    course_id uuid NOT NULL,
+    completed_on date NOT NULL
+);
 """
 COLUMNS = (
     "case_id, version, site_id, status, episode_status, referral_date, therapist_id,"
@@ -74,7 +81,17 @@ def row_of(case: Case) -> Row:
 
 
 async def project(conn: asyncpg.Connection, aggregates: Sequence[Any]) -> None:
-    await upsert(conn, [row_of(a) for a in aggregates if isinstance(a, Case)])
+    cases = [a for a in aggregates if isinstance(a, Case)]
+    await upsert(conn, [row_of(case) for case in cases])
+    completed = {c.id: c.course_completed for c in cases if c.course_completed}
+    if completed:
+        await conn.execute(
+            "INSERT INTO intake_course_completions (case_id, course_id, completed_on)"
+            " SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::date[]) ON CONFLICT DO NOTHING",
+            list(completed),
+            [c["course_id"] for c in completed.values()],
+            [c["completed_on"] for c in completed.values()],
+        )
 
 
 async def upsert(conn: asyncpg.Connection | asyncpg.Pool, rows: Iterable[Row]) -> None:
@@ -112,8 +129,11 @@ async def waiting(pool: asyncpg.Pool, site_id: str) -> list[asyncpg.Record]:
 
 
 async def caseload(pool: asyncpg.Pool, therapist_id: str) -> list[asyncpg.Record]:
+    """The therapist's active cases, with the day scheduling completed the course, if so."""
+    columns = ", ".join(f"i.{c.strip()}" for c in COLUMNS.split(","))
     return await pool.fetch(
-        f"SELECT {COLUMNS} FROM intake_case_index"
-        " WHERE therapist_id = $1 AND status = 'active' ORDER BY allocated_on, case_id",
+        f"SELECT {columns}, c.completed_on AS course_completed_on FROM intake_case_index i"
+        " LEFT JOIN intake_course_completions c ON c.case_id = i.case_id"
+        " WHERE i.therapist_id = $1 AND i.status = 'active' ORDER BY i.allocated_on, i.case_id",
         therapist_id,
     )

@@ -109,6 +109,16 @@ class FirstTreatmentAttended(EventContract):
     waited_days: int = Field(ge=0)
 
 
+class TreatmentCourseCompleted(EventContract):
+    """Scheduling completed the case's course (its last session attended): the case is
+    ready for its ending and discharge."""
+
+    type = "intake.TreatmentCourseCompleted"
+    course_id: UUID
+    completed_on: date
+    sessions_attended: int = Field(ge=0)
+
+
 class CaseDischarged(EventContract):
     type = "intake.CaseDischarged"
     ending_code: EndingCode

@@ -89,6 +89,11 @@ def _first_treatment(state: State, event: Envelope) -> None:
     state["waited_days"] = event["data"]["waited_days"]
 
 
+@case_fold("intake.TreatmentCourseCompleted")
+def _course_completed(state: State, event: Envelope) -> None:
+    state["course_completed"] = _pick(event, "course_id", "completed_on", "sessions_attended")
+
+
 @case_fold("intake.CaseDischarged")
 def _discharged(state: State, event: Envelope) -> None:
     state["ending"] = {"code": event["data"]["ending_code"], "on": event["data"]["discharged_on"]}

@@ -60,6 +60,9 @@ class CaseOut(BaseModel):
     allocations: list[dict[str, Any]]
     waiting: dict[str, Any]
     first_treatment_on: date | None
+    # Scheduling's course completed (course_id, completed_on, sessions_attended): ready
+    # for the ending and the discharge.
+    course_completed: dict[str, Any] | None
     consents: list[dict[str, Any]]
     missing_consents: list[str]
     treatment_may_continue: bool
@@ -93,6 +96,7 @@ class CaseOut(BaseModel):
             allocations=case.allocations,
             waiting=waiting,
             first_treatment_on=case.first_treatment_on,
+            course_completed=case.course_completed,
             consents=[vars(c) for c in case.consents.values()],
             missing_consents=case.missing_consents,
             treatment_may_continue=not case.missing_consents,
@@ -132,6 +136,7 @@ class CaseloadEntry(BaseModel):
     referral_date: date
     allocated_on: date | None
     first_treatment_on: date | None
+    course_completed_on: date | None  # the course is over: the case waits for its ending
 
 
 class EnquiryOut(BaseModel):

@@ -37,6 +37,7 @@ class Pipeline:
     scheduling: SchedulingApplication
     clock: Clock
     tasks: list[asyncio.Task] = field(default_factory=list)
+    scheduling_topic: str = ""  # what scheduling's relay publishes to and intake reads
 
     async def until(self, done: Callable[[], Awaitable[bool]], seconds: float = 45) -> None:
         async with asyncio.timeout(seconds):
@@ -83,7 +84,11 @@ async def pipeline() -> AsyncIterator[Pipeline]:
         tasks = [asyncio.create_task(run()) for run in work]
         try:
             yield Pipeline(
-                IntakeApplication(istore), SchedulingApplication(sstore, clock), clock, tasks
+                IntakeApplication(istore),
+                SchedulingApplication(sstore, clock),
+                clock,
+                tasks,
+                scheduling_topic,
             )
         finally:
             for task in tasks:

@@ -2,10 +2,11 @@
 distinctive personal details and free texts, so tests can check every event it produces."""
 
 from datetime import UTC, date, datetime
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from services.intake.application import ClientDetails
 from services.intake.codes import CONFIDENTIALITY_AGREEMENT, RECORDING_CONSENT, THERAPY_CONTRACT
+from services.intake.domain import Case
 from shared.envelope import Actor, Meta
 from tests.unit.intake.fakes import InMemoryIntake
 
@@ -121,6 +122,15 @@ async def _therapy_and_discharge(intake: InMemoryIntake, case_id: UUID) -> None:
     await intake.write_goodbye_letter(
         case_id, text=TEXTS["letter"], letter_date=date(2026, 4, 27), meta=t
     )
+    # What intake's consumer of scheduling's events does when the course completes.
+    case = await intake._get(Case, case_id)
+    case.record_course_completed(
+        course_id=uuid4(),
+        completed_on=date(2026, 4, 27),
+        sessions_attended=16,
+        meta=intake._meta(t, case.id, case.site_id),
+    )
+    await intake._save(case)
     await intake.discharge_case(case_id, ending_code="46", discharged_on=date(2026, 5, 4), meta=t)
 
 

@@ -101,6 +101,12 @@ COMMANDS: dict[str, Command] = {
         lambda c: len(c.letters) == 1,
         needs=lambda c: first_session(c) if c.status == "active" else None,
     ),
+    "record the completed course": Command(
+        {"active"},
+        lambda c: c.record_course_completed(course_id=CONSENT, completed_on=LATER,
+                                            sessions_attended=2, meta=meta()),
+        lambda c: c.course_completed["completed_on"] == LATER and c.status == "active",
+    ),
     "discharge the case": Command(
         OPEN,
         lambda c: c.discharge(ending_code="14", discharged_on=LATER, meta=meta()),
@@ -148,7 +154,8 @@ def test_each_command_is_allowed_in_its_stages_and_refused_by_name_in_the_others
 def test_every_stage_guarded_command_of_the_case_is_in_the_table():
     guarded = {"book_assessment", "record_assessment_outcome", "pause", "resume", "allocate",
                "reallocate", "record_first_treatment_attended", "record_consent",
-               "withdraw_consent", "record_ipaf", "write_goodbye_letter", "discharge"}  # fmt: skip
+               "withdraw_consent", "record_ipaf", "write_goodbye_letter", "discharge",
+               "record_course_completed"}  # fmt: skip
     ours = [k for k in Case.__mro__ if k.__module__.startswith("services.intake")]
     public = {n for k in ours for n, v in vars(k).items()
               if inspect.isfunction(v) and not n.startswith("_")}  # fmt: skip

@@ -20,6 +20,7 @@ PURE = (
     "templates",
     "data_requests",
     "client_record",
+    "treatment",
 )
 PACKAGE = Path(services.intake.__file__).parent
 
