@@ -57,6 +57,7 @@ _handle_overview = handler_for(CASE_OVERVIEW, case_overview)
 
 @router.get(CASE_OVERVIEW.gateway_path, tags=["gateway"], responses={403: {}, 401: {}})
 async def overview_of_a_case(request: Request, case_id: str) -> Any:
-    """A case with its course, forms and risk assessments from intake, scheduling and forms;
+    """A case with its course, forms, risk assessments and risk flags (open, and acknowledged
+    with who acknowledged them and the action taken) from intake, scheduling and forms;
     a part the caller may not see is named in `withheld` (permission `case.read`)."""
     return await _handle_overview(request)

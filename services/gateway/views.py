@@ -19,11 +19,13 @@ OVERVIEW_PARTS = {
     "course": ("scheduling", "/cases/{case_id}/course", "course.read"),
     "forms": ("forms", "/cases/{case_id}/forms", "forms.read"),
     "risk_assessments": ("forms", "/cases/{case_id}/risk-assessments", "risk.read"),
+    "risk_flags": ("forms", "/cases/{case_id}/risk-flags", "risk.read"),
 }
 
 
 async def case_overview(request: Request, who: Identity, scope: Scope) -> Response:
-    """The case, its course, its forms and risk assessments, as far as the caller may see."""
+    """The case, its course, its forms, risk assessments and risk flags (open and
+    acknowledged), as far as the caller may see."""
     upstream: Upstream = request.app.state.upstream
     case_id = str(scope.case_id)
     allowed, withheld = {}, []
@@ -32,7 +34,7 @@ async def case_overview(request: Request, who: Identity, scope: Scope) -> Respon
                           "break-glass" if who.break_glass else None)  # fmt: skip
         if decision.allowed:
             allowed[part] = (service, path.format(case_id=case_id))
-        else:
+        elif action not in withheld:
             withheld.append(action)
     answers = await asyncio.gather(
         *(upstream.send(service, "GET", path, who) for service, path in allowed.values())

@@ -1,4 +1,5 @@
-"""A supervisor acknowledges a risk flag on the risk dashboard; an auditor sees on the case
+"""A supervisor acknowledges a risk flag on the risk dashboard (and the case overview still
+shows it, with who acknowledged it and the action taken); an auditor sees on the case
 overview who viewed the case (from the audit ledger), replays it with its proofs verified
 and downloads its bundle; a role whose permissions refuse a page
 gets neither its link nor the page (403)."""
@@ -33,6 +34,12 @@ async def test_a_supervisor_acknowledges_a_risk_flag_with_the_action_taken(
         await row.locator("button", has_text="Acknowledge").click()
         await expect(page.get_by_role("status")).to_have_text("Flag acknowledged.")
         await expect(page.locator(f'a[href="/web/cases/{case_id}"]')).to_have_count(0)
+        # The acknowledged flag stays on the case overview, with who and what was done
+        await page.goto(f"{gateway}/web/cases/{case_id}")
+        acknowledged = page.locator("#risk ~ ul li.flag-acknowledged")
+        await expect(acknowledged).to_contain_text("acknowledged by supervisor.north")
+        await expect(acknowledged).to_contain_text("Contacted the client")
+        await shot(page, "supervisor-case-acknowledged-flag")
 
     async with httpx.AsyncClient(base_url=gateway) as api:
         listed = await api.get(

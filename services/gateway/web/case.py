@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from services.gateway.web.pages import LONDON, _row, signed_in
 from services.gateway.web.render import may, page
+from services.gateway.web.risk import ACTIONS
 from services.gateway.web.sessions import WebSession, form_of
 from services.gateway.web.staffapi import StaffApi
 from services.gateway.web.state import web_router
@@ -23,16 +24,14 @@ async def case_overview(request: Request, session: WebSession, api: StaffApi) ->
     case_id = request.path_params["case_id"]
     overview = await api.get(f"/gateway/cases/{case_id}/overview")
     case, course = overview.get("case") or {}, overview.get("course")
-    site = case.get("site_id", "")
     parts = await asyncio.gather(
         api.maybe(f"/intake/cases/{case_id}/timeline") if may(session, "case.read") else _none(),
         api.text(f"/forms/cases/{case_id}/outcomes/chart.svg")
         if may(session, "forms.read")
         else _none(),
-        api.maybe(f"/forms/sites/{site}/risk-flags") if site and _site_role(session) else _none(),
         api.maybe(f"/audit/cases/{case_id}/history") if may(session, "ledger.read") else _none(),
     )
-    timeline, chart, flags, history = parts
+    timeline, chart, history = parts
     now = datetime.now(LONDON)
     sessions = [
         _row({**s, "reservation_id": s["session_id"], "case_id": case_id}, None, now)
@@ -52,7 +51,8 @@ async def case_overview(request: Request, session: WebSession, api: StaffApi) ->
         withheld=overview.get("withheld", []),
         timeline=timeline or [],
         chart=Markup(chart) if chart and chart.lstrip().startswith(("<?xml", "<svg")) else None,
-        flags=[f for f in flags or [] if str(f["case_id"]) == case_id],
+        flags=overview.get("risk_flags") or [],
+        flag_actions=ACTIONS,
         views=_views(history) if may(session, "ledger.read") else None,
         may_write=may(session, "course.write"),
     )
@@ -68,10 +68,6 @@ def _views(history: dict[str, Any] | None) -> list[dict[str, Any]]:
     """Who viewed the case, as the ledger's replay has it (none while the case is not yet
     in the ledger)."""
     return list((history or {}).get("state", {}).get("views", []))
-
-
-def _site_role(session: WebSession) -> bool:
-    return bool({"supervisor", "site_manager", "auditor"} & set(session.roles))
 
 
 async def _none() -> None:
