@@ -20,6 +20,18 @@ END $$;
 """
 
 
+def newer_version_replaces(key: str, columns: str, alias: str) -> str:
+    """The ON CONFLICT clause of a read model's upsert: the row of a newer aggregate version
+    replaces the stored one. Columns are named one by one, as `ROW(EXCLUDED.*)` would also
+    take a column that a newer release has added and fail every save of this one."""
+    names = [name.strip() for name in columns.split(",")]
+    excluded = ", ".join(f"EXCLUDED.{name}" for name in names)
+    return (
+        f"ON CONFLICT ({key}) DO UPDATE SET ({', '.join(names)}) = ROW({excluded})"
+        f" WHERE {alias}.version < EXCLUDED.version"
+    )
+
+
 def append_only(table: str) -> str:
     """The triggers that make `table` append-only (APPEND_ONLY_FUNCTION must exist)."""
     return f"""

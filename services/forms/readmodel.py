@@ -10,7 +10,7 @@ import asyncpg
 
 from services.forms.clinical import CourseOutcome
 from services.forms.domain import COMPLETED, FormInstance, RiskFlag
-from shared.schema import create_idempotently
+from shared.schema import create_idempotently, newer_version_replaces
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS forms_instance (
@@ -52,8 +52,8 @@ def _upsert(table: str, columns: tuple[str, ...]) -> str:
     names = ", ".join(columns)
     values = ", ".join(f"${n}" for n in range(1, len(columns) + 1))
     return (
-        f"INSERT INTO {table} AS t ({names}) VALUES ({values}) ON CONFLICT ({columns[0]})"
-        f" DO UPDATE SET ({names}) = ROW(EXCLUDED.*) WHERE t.version < EXCLUDED.version"
+        f"INSERT INTO {table} AS t ({names}) VALUES ({values})"
+        f" {newer_version_replaces(columns[0], names, 't')}"
     )
 
 

@@ -16,7 +16,7 @@ from eventsourcing.utils import get_topic
 
 from services.intake.domain import Case
 from shared.eventstore import EventStore
-from shared.schema import create_idempotently
+from shared.schema import create_idempotently, newer_version_replaces
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS intake_case_index (
@@ -52,8 +52,7 @@ TYPES = ("uuid", "bigint", "text", "text", "text", "date", "text", "date", "date
 UPSERT = f"""
 INSERT INTO intake_case_index AS i ({COLUMNS})
 SELECT * FROM unnest({", ".join(f"${n}::{t}[]" for n, t in enumerate(TYPES, 1))})
-ON CONFLICT (case_id) DO UPDATE SET ({COLUMNS}) = ROW(EXCLUDED.*)
-WHERE i.version < EXCLUDED.version
+{newer_version_replaces("case_id", COLUMNS, "i")}
 """
 Row = tuple[Any, ...]
 

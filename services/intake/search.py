@@ -23,7 +23,7 @@ import asyncpg
 from services.intake.data_requests import DataSubjectRequest
 from services.intake.domain import Case
 from services.intake.enquiry import Enquiry
-from shared.schema import create_idempotently
+from shared.schema import create_idempotently, newer_version_replaces
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS intake_search_index (
@@ -49,8 +49,7 @@ COLUMNS = (
 UPSERT = f"""
 INSERT INTO intake_search_index AS i ({COLUMNS})
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-ON CONFLICT (aggregate_id) DO UPDATE SET ({COLUMNS}) = ROW(EXCLUDED.*)
-WHERE i.version < EXCLUDED.version
+{newer_version_replaces("aggregate_id", COLUMNS, "i")}
 """
 
 
