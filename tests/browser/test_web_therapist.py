@@ -34,6 +34,7 @@ async def test_a_therapist_sees_today_opens_the_case_and_records_attendance(
         assert await link.count() == 1, week
         row = page.locator("tr", has=link)
         assert "video" in await row.inner_text()
+        assert "Ada Example" in await link.inner_text()  # the client's name, not only an id
 
         await link.click()
         await page.wait_for_url(f"{gateway}/web/cases/{case_id}")
