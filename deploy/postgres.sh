@@ -10,6 +10,8 @@ source "$here/common.sh"
 # One role and database per service of the registry (the machine's python3 reads it).
 mapfile -t SERVICES < <(python3 "$here/../shared/registry.py" databases)
 
+MAX_CONNECTIONS=400
+
 as_postgres() { runuser -u postgres -- "$@"; }
 psql_admin() { as_postgres psql -v ON_ERROR_STOP=1 -qtAX "$@"; }
 
@@ -30,6 +32,14 @@ start_cluster() {
     pg_ctlcluster --skip-systemctl-redirect "$version" "$name" start
   fi
   wait_for "PostgreSQL" 30 as_postgres pg_isready -q -h 127.0.0.1 -p 5432
+  # Every service keeps a pool, and a test run starts a stack of its own beside `make run`:
+  # Debian's 100 connections run out on one machine.
+  if [ "$(psql_admin -c 'SHOW max_connections')" -lt "$MAX_CONNECTIONS" ]; then
+    log "raising max_connections to $MAX_CONNECTIONS (a restart of PostgreSQL)"
+    psql_admin -c "ALTER SYSTEM SET max_connections = $MAX_CONNECTIONS"
+    pg_ctlcluster --skip-systemctl-redirect "$version" "$name" restart
+    wait_for "PostgreSQL" 30 as_postgres pg_isready -q -h 127.0.0.1 -p 5432
+  fi
 }
 
 # The development password is generated on this machine at first start, never committed.
