@@ -65,17 +65,17 @@ def export_ledger(client: httpx.Client, params: dict[str, Any], out: TextIO) -> 
     anchor = next(c for c in head["checkpoints"] if c["id"] == head["proven_against"])
     out.write(json.dumps({k: v for k, v in head.items() if k != "entries"})[:-1])
     out.write(', "entries": [\n')
-    progress, after, written = Progress(anchor["tree_size"], "exporting"), -1, 0
+    progress, written = Progress(anchor["tree_size"], "exporting"), 0
+    query: dict[str, Any] = {"checkpoint": anchor["id"], "limit": PAGE}
     while True:
-        page = _get(client, "/ledger/bundle/entries",
-                    {"checkpoint": anchor["id"], "after": after, "limit": PAGE})  # fmt: skip
-        for entry in page["entries"]:
+        page = _get(client, "/ledger/bundle/entries", query)
+        for entry in page["items"]:
             out.write((",\n" if written else "") + json.dumps(entry))
             written += 1
-        progress.advance(len(page["entries"]))
-        if page["next_after"] is None:
+        progress.advance(len(page["items"]))
+        if page["next"] is None:
             break
-        after = page["next_after"]
+        query["after"] = page["next"]
     out.write("\n]}\n")
     progress.finish()
     return written

@@ -38,11 +38,12 @@ async def ledger_counts(audit_url: str, case_ids: set[str], seconds: float = 90)
 
 async def _page(audit: httpx.AsyncClient, after: int) -> list[dict]:
     try:
-        response = await audit.get("/ledger/entries", params={"after": after, "limit": 1000})
+        start = {"after": after} if after >= 0 else {}  # left out: from the first leaf
+        response = await audit.get("/ledger/entries", params={**start, "limit": 1000})
     except httpx.TransportError:
         await asyncio.sleep(0.5)
         return []
-    return response.json()["entries"] if response.status_code == 200 else []
+    return response.json()["items"] if response.status_code == 200 else []
 
 
 async def relay_health(client: httpx.AsyncClient) -> dict:

@@ -36,13 +36,11 @@ def verify_ledger_since(mark: LedgerMark, folder: Path) -> dict[str, Any]:
         bundle = audit.get("/ledger/bundle", params={"checkpoint": anchor["id"],
                            "since": mark.checkpoint["id"]}).json()  # fmt: skip
         after = mark.checkpoint["tree_size"] - 1
-        while True:
+        while after is not None:
             page = audit.get("/ledger/bundle/entries", params={"checkpoint": anchor["id"],
                              "after": after, "limit": 5000}).json()  # fmt: skip
-            bundle["entries"] += page["entries"]
-            if page["next_after"] is None:
-                break
-            after = page["next_after"]
+            bundle["entries"] += page["items"]
+            after = page["next"]
     bundle["complete"] = False  # the leaves since the mark, not before it
     report = verify_bundle(bundle, read_public_key(key))
     return _summary(bundle, describe(report), 0 if report.valid else 1, "since the mark")

@@ -104,8 +104,9 @@ def once_each(entries: list[Entry]) -> Counter[str]:
 
 async def _page(audit: httpx.AsyncClient, after: int) -> list[Entry]:
     try:
-        response = await audit.get("/ledger/entries", params={"after": after, "limit": 1000})
+        start = {"after": after} if after >= 0 else {}  # left out: from the first leaf
+        response = await audit.get("/ledger/entries", params={**start, "limit": 1000})
     except httpx.TransportError:  # the audit service is restarting
         await asyncio.sleep(0.2)
         return []
-    return response.json()["entries"] if response.status_code == 200 else []
+    return response.json()["items"] if response.status_code == 200 else []

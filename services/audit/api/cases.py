@@ -4,10 +4,11 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import PlainTextResponse
 
 from services.audit.api.deps import Audit, CheckpointId
+from services.audit.api.pages import PAGED, After, at_most, paged, start
 from services.audit.errors import InvalidRequest
 from services.audit.timeline import render
 
@@ -48,18 +49,24 @@ async def ledger_bundle(
     since: Annotated[int, Query(ge=0, description="the first checkpoint id to include")] = 0,
 ) -> dict[str, Any]:
     """A whole-ledger bundle without its entries: the checkpoints from `since` up to this one,
-    and the consistency proofs between them. The entries come from /ledger/bundle/entries."""
+    and the consistency proofs between them. The entries come in pages from
+    /ledger/bundle/entries."""
     return await audit.ledger_bundle_head(checkpoint, since)
 
 
-@router.get("/ledger/bundle/entries")
+@router.get("/ledger/bundle/entries", responses=PAGED)
 async def ledger_bundle_entries(
+    request: Request,
+    response: Response,
     audit: Audit,
     checkpoint: Annotated[int, Query(ge=1)],
-    after: Annotated[int, Query(ge=-1)] = -1,
-    limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
+    after: After = None,
+    limit: Annotated[int, at_most(5000)] = 1000,
 ) -> dict[str, Any]:
-    return await audit.ledger_bundle_entries(checkpoint, after, limit)
+    """A page of a whole-ledger bundle's entries with their inclusion proofs against the
+    checkpoint, in leaf order: `{"items": [...], "next": ...}`, the cursor a leaf index."""
+    found = await audit.ledger_bundle_entries(checkpoint, start(after), limit + 1)
+    return paged(request, response, found["entries"], limit, lambda entry: entry["leaf_index"])
 
 
 def _aware(at: datetime | None) -> datetime | None:

@@ -3,16 +3,16 @@
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import PlainTextResponse
 
 from services.audit.api.deps import Audit, CheckpointId
+from services.audit.api.pages import PAGED, After, Page, at_most, paged, start
 from services.audit.api.views import (
     CheckpointOut,
     ConsistencyProofOut,
     InclusionProofOut,
     LedgerEntry,
-    LedgerPage,
     PublicKeyOut,
     SizesConsistencyProofOut,
 )
@@ -20,14 +20,17 @@ from services.audit.api.views import (
 router = APIRouter()
 
 
-@router.get("/ledger/entries", response_model=LedgerPage)
+@router.get("/ledger/entries", response_model=Page[LedgerEntry], responses=PAGED)
 async def ledger_entries(
+    request: Request,
+    response: Response,
     audit: Audit,
-    after: Annotated[int, Query(ge=-1, description="leaf index to start after")] = -1,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    after: After = None,
+    limit: Annotated[int, at_most(1000)] = 100,
 ) -> dict[str, Any]:
-    page = await audit.entries_page(after, limit)
-    return {"entries": page, "next_after": page[-1]["leaf_index"] if page else None}
+    """The ledger's entries in leaf order; the cursor is the leaf index (pages: api/pages.py)."""
+    rows = await audit.entries_page(start(after), limit + 1)
+    return paged(request, response, rows, limit, lambda entry: entry["leaf_index"])
 
 
 @router.get("/ledger/entries/{event_id}", response_model=LedgerEntry)
@@ -41,13 +44,17 @@ async def issue_checkpoint(audit: Audit) -> dict[str, Any]:
     return await audit.issue_checkpoint()
 
 
-@router.get("/checkpoints", response_model=list[CheckpointOut])
+@router.get("/checkpoints", response_model=Page[CheckpointOut], responses=PAGED)
 async def list_checkpoints(
+    request: Request,
+    response: Response,
     audit: Audit,
-    after: Annotated[int, Query(ge=0, description="checkpoint id to start after")] = 0,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-) -> list[dict[str, Any]]:
-    return await audit.checkpoints(after, limit)
+    after: After = None,
+    limit: Annotated[int, at_most(1000)] = 100,
+) -> dict[str, Any]:
+    """The signed checkpoints, oldest first; the cursor is the checkpoint id."""
+    rows = await audit.checkpoints(start(after), limit + 1)
+    return paged(request, response, rows, limit, lambda checkpoint: checkpoint["id"])
 
 
 @router.get("/checkpoint", response_class=PlainTextResponse)

@@ -20,11 +20,6 @@ class LedgerEntry(BaseModel):
     envelope: str  # the message as it arrived: exactly the bytes the leaf hash covers
 
 
-class LedgerPage(BaseModel):
-    entries: list[LedgerEntry]
-    next_after: int | None
-
-
 class CheckpointOut(BaseModel):
     id: int
     tree_size: int
