@@ -19,7 +19,7 @@ from shared.logging import CORRELATION_HEADER
 
 SERVICES = ("intake", "scheduling", "forms", "audit")
 FORWARDED_REQUEST = ("content-type", "accept")
-FORWARDED_RESPONSE = ("content-type", "retry-after", "content-disposition", "location")
+FORWARDED_RESPONSE = ("content-type", "retry-after", "content-disposition", "location", "link")
 RETRY_AFTER = "2"
 
 
