@@ -18,6 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import aiohttp
 
+from bench.cpu import CpuMeter
+from services.gateway.views import OVERVIEW_PARTS
 from tests.e2e.gateway_support import token_of
 from tests.support.gateway_identity import as_staff, signing
 from tests.support.stack import Stack
@@ -61,13 +63,10 @@ def overview_through(case_id: str) -> Call:
 
 
 def overview_direct(case_id: str, urls: dict[str, str]) -> Call:
-    """The same four reads the gateway makes, straight to the services, together."""
-    parts = [
-        (urls["intake"], f"/cases/{case_id}"),
-        (urls["scheduling"], f"/cases/{case_id}/course"),
-        (urls["forms"], f"/cases/{case_id}/forms"),
-        (urls["forms"], f"/cases/{case_id}/risk-assessments"),
-    ]
+    """The same reads the gateway makes (each part of the overview, the case once), straight
+    to the services, together."""
+    parts = [(urls[service], path.format(case_id=case_id))
+             for service, path, _ in OVERVIEW_PARTS.values()]  # fmt: skip
 
     async def call(session: aiohttp.ClientSession) -> None:
         async def one(base: str, path: str) -> None:
@@ -97,12 +96,15 @@ async def main(requests: int, clients: int) -> None:
 
 async def measure(stack: Stack, requests: int, clients: int) -> dict[str, dict[str, float]]:
     urls = {name: stack.url(name) for name in ("intake", "scheduling", "forms", "gateway")}
+    # CPU per request is steadier than wall time on a machine others load too.
+    services = [stack.processes[name].pid for name in ("intake", "scheduling", "forms")]
+    meter = CpuMeter({"gateway": [stack.processes["gateway"].pid], "services": services})
     results: dict[str, dict[str, float]] = {}
     rows = [  # (row, role, through the gateway?, the request)
         ("command through the gateway", "intake_worker", True, "refer"),
         ("command straight to intake", "intake_worker", False, "refer"),
         ("overview through the gateway", "supervisor", True, "overview"),
-        ("overview straight (4 reads)", "supervisor", False, "overview"),
+        ("overview straight (its reads)", "supervisor", False, "overview"),
     ]
     case_id = ""
     for row, role, through, what in rows:
@@ -115,7 +117,12 @@ async def measure(stack: Stack, requests: int, clients: int) -> dict[str, dict[s
                 call: Call = lambda s, path=path: refer(s, path)  # noqa: E731
             else:
                 call = overview_through(case_id) if through else overview_direct(case_id, urls)
+            meter.start()
             results[row] = await load(session, call, requests, clients)
+            used = meter.stop()
+            results[row].update(
+                {f"{name} cpu": seconds / requests * 1000 for name, seconds in used.items()}
+            )
     return results
 
 
@@ -131,9 +138,12 @@ async def session_for(gateway: str, role: str, through: bool) -> aiohttp.ClientS
 
 
 def report(results: dict[str, dict[str, float]], requests: int, clients: int) -> None:
-    print(f"\ngateway: {requests} requests per row, {clients} concurrent clients")
+    print(f"\ngateway: {requests} requests per row, {clients} concurrent clients"
+          f" (machine load average {os.getloadavg()[0]:.1f})")  # fmt: skip
     for name, r in results.items():
-        print(f"  {name:30} {r['rps']:7.0f}/s   p50 {r['p50']:6.1f} ms   p99 {r['p99']:6.1f} ms")
+        print(f"  {name:30} {r['rps']:7.0f}/s   p50 {r['p50']:6.1f} ms   p99 {r['p99']:6.1f} ms"
+              f"   CPU per request: gateway {r['gateway cpu']:5.2f} ms,"
+              f" services {r['services cpu']:5.2f} ms")  # fmt: skip
     names = list(results)
     for through, direct in ((names[0], names[1]), (names[2], names[3])):
         t, d = results[through], results[direct]

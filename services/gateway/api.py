@@ -24,10 +24,6 @@ router.include_router(today_router)
 router.include_router(risk_router)
 check(ROUTES + LOCAL_ROUTES)
 
-for route in ROUTES:
-    router.add_api_route(route.gateway_path, handler_for(route), methods=[route.method],
-                         include_in_schema=False)  # fmt: skip
-
 
 async def _break_glass(request: Request, who: Identity, scope: Scope) -> Response:
     limit = int(request.query_params.get("limit", "100"))
@@ -61,3 +57,10 @@ async def overview_of_a_case(request: Request, case_id: str) -> Any:
     with who acknowledged them and the action taken) from intake, scheduling and forms;
     a part the caller may not see is named in `withheld` (permission `case.read`)."""
     return await _handle_overview(request)
+
+
+# The table's routes after the gateway's own: FastAPI tries a request against each route in
+# turn, and a composed view was matched against every one of the table's first (0.3 ms).
+for route in ROUTES:
+    router.add_api_route(route.gateway_path, handler_for(route), methods=[route.method],
+                         include_in_schema=False)  # fmt: skip

@@ -1,6 +1,7 @@
 """One handler for every route of the table: authenticate, limit, find the scope, decide by
 the policy table, pass the request on with the identity assertion, record a case read."""
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 from uuid import UUID
@@ -59,12 +60,11 @@ def handler_for(route: Route, local: Local | None = None) -> Handler:
             who = Identity(principal.subject, decision.role or "", principal.roles,
                            principal.sites, cid, decision.break_glass)  # fmt: skip
             if local is not None:
-                response = await local(request, who, scope)
-            else:
-                response = passed_through(await state.upstream.send(
-                    route.service, route.method, _upstream_path(route, request), who,
-                    request.url.query.encode(), body, dict(request.headers),
-                ))  # fmt: skip
+                return await _locally(local, request, route, who, scope, decision, reason)
+            response = passed_through(await state.upstream.send(
+                route.service, route.method, _upstream_path(route, request), who,
+                request.url.query.encode(), body, dict(request.headers),
+            ))  # fmt: skip
         except LookupFailed as failed:
             return passed_through(failed.answer)
         except Unavailable as error:
@@ -85,8 +85,26 @@ async def _principal(route: Route, request: Request) -> Principal:
     return await request.app.state.tokens.principal(request.headers.get("authorization"))  # type: ignore[no-any-return]
 
 
+async def _locally(local: Local, request: Request, route: Route, who: Identity, scope: Scope,
+                   decision: Decision, reason: str | None) -> Response:  # fmt: skip
+    """A local view of a case shows it whatever its parts answer (a part it cannot have is
+    null), so its access event is saved while the parts are fetched: the read waits for the
+    slower of the two, not for both. Nothing is answered before the event is saved."""
+    if not route.shows_a_case:
+        return await local(request, who, scope)
+    recording = asyncio.ensure_future(_record(request, route, who, scope, decision, reason))
+    try:
+        response = await local(request, who, scope)
+    finally:
+        await recording  # its failure is the request's (500): no read goes unrecorded
+    return response
+
+
 async def _scope(route: Route, request: Request, body: bytes, cid: str) -> Scope:
-    return await scope_of(route, dict(request.path_params), body, request.app.state.upstream, cid)
+    """The answers of the lookups stay on the request for a local view to show (views.py)."""
+    seen = request.state.lookups = {}
+    upstream = request.app.state.upstream
+    return await scope_of(route, dict(request.path_params), body, upstream, cid, seen)
 
 
 def _upstream_path(route: Route, request: Request) -> str:

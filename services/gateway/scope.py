@@ -1,6 +1,7 @@
 """What a route acts on, found before the policy decides: the case's site and allocated
 therapist (asked of intake), a site, an enquiry's site, a therapist. A lookup the service
-answers with an error (404, 422) becomes the answer to the caller."""
+answers with an error (404, 422) becomes the answer to the caller. Each answer is kept in
+`seen` (service and path), so a composed view shows intake's case without asking twice."""
 
 import json
 from typing import Any
@@ -18,14 +19,19 @@ class LookupFailed(Exception):
         self.answer = answer
 
 
+Seen = dict[tuple[str, str], Answer]
+
+
 async def scope_of(route: Route, params: dict[str, str], body: bytes, upstream: Upstream,
-                   correlation_id: str) -> Scope:  # fmt: skip
+                   correlation_id: str, seen: Seen | None = None) -> Scope:  # fmt: skip
     gateway = Identity("gateway", "gateway", (), (), correlation_id)
 
     async def get(service: str, path: str) -> dict[str, Any]:
         answer = await upstream.send(service, "GET", path, gateway)
         if answer.status_code != 200:
             raise LookupFailed(answer)
+        if seen is not None:
+            seen[service, path] = answer
         return json_of(answer)
 
     if route.kind == "case":

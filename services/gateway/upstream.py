@@ -38,6 +38,10 @@ class Answer:
     def json(self) -> Any:
         return json.loads(self.content)
 
+    def is_json(self) -> bool:
+        return any(name.lower() == "content-type" and value.startswith("application/json")
+                   for name, value in self.headers.items())  # fmt: skip
+
 
 class Upstream:
     def __init__(self, settings: GatewaySettings, key: Ed25519PrivateKey):

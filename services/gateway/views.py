@@ -2,14 +2,15 @@
 only when the policy table allows its own action to the caller (a part withheld is named)."""
 
 import asyncio
-from typing import Any
+import json
 
 from fastapi import Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
 from services.gateway.policy import Scope, decide
 from services.gateway.routes import Route
-from services.gateway.upstream import Upstream
+from services.gateway.scope import Seen
+from services.gateway.upstream import Answer, Unavailable, Upstream
 from shared.identity import Identity
 
 CASE_OVERVIEW = Route("GET", "gateway", "/cases/{case_id}/overview", "case.read", "case")
@@ -25,8 +26,10 @@ OVERVIEW_PARTS = {
 
 async def case_overview(request: Request, who: Identity, scope: Scope) -> Response:
     """The case, its course, its forms, risk assessments and risk flags (open and
-    acknowledged), as far as the caller may see."""
+    acknowledged), as far as the caller may see; a part whose service cannot be reached is
+    null and named in `unavailable`."""
     upstream: Upstream = request.app.state.upstream
+    seen: Seen = getattr(request.state, "lookups", {})
     case_id = str(scope.case_id)
     allowed, withheld = {}, []
     for part, (service, path, action) in OVERVIEW_PARTS.items():
@@ -37,9 +40,29 @@ async def case_overview(request: Request, who: Identity, scope: Scope) -> Respon
         elif action not in withheld:
             withheld.append(action)
     answers = await asyncio.gather(
-        *(upstream.send(service, "GET", path, who) for service, path in allowed.values())
+        *(_part(upstream, seen, service, path, who) for service, path in allowed.values())
     )
-    body: dict[str, Any] = {"case_id": case_id, "withheld": withheld}
-    for part, answer in zip(allowed, answers, strict=True):
-        body[part] = answer.json() if answer.status_code == 200 else None
-    return JSONResponse(body)
+    unavailable = [part for part, answer in zip(allowed, answers, strict=True) if answer is None]
+    head = json.dumps({"case_id": case_id, "withheld": withheld, "unavailable": unavailable})
+    parts = b"".join(b',"%s":%s' % (part.encode(), _json(answer))
+                     for part, answer in zip(allowed, answers, strict=True))  # fmt: skip
+    return Response(head[:-1].encode() + parts + b"}", media_type="application/json")
+
+
+async def _part(upstream: Upstream, seen: Seen, service: str, path: str,
+                who: Identity) -> Answer | None:  # fmt: skip
+    """The services answer a read the same whoever asks (the gateway decides what is shown),
+    so intake's answer to the scope's lookup of the case is the case part."""
+    if (service, path) in seen:
+        return seen[service, path]
+    try:
+        return await upstream.send(service, "GET", path, who)
+    except Unavailable:
+        return None
+
+
+def _json(answer: Answer | None) -> bytes:
+    """The service's JSON as it sent it (not decoded and encoded again), or null."""
+    if answer is None or answer.status_code != 200 or not answer.is_json():
+        return b"null"
+    return answer.content
