@@ -1,5 +1,6 @@
 """The session's protections: a form sent without its CSRF token (or with another) is
-refused and changes nothing; signing out ends the session here and at Keycloak."""
+refused and changes nothing; signing out ends the session here and at Keycloak. Sessions are
+kept in the gateway's database: a restart signs nobody out, a second gateway knows them."""
 
 import httpx
 
@@ -46,3 +47,30 @@ async def test_signing_out_ends_the_session_here_and_at_the_identity_provider(st
         await page.goto(f"{gateway}/web/risk")
         await page.wait_for_selector("#username")  # no session here, none at Keycloak
         assert page.url.startswith("http://127.0.0.1:8180/")
+
+
+async def test_a_session_survives_a_gateway_restart_and_a_second_gateway_knows_it(stack: Stack):
+    await with_gateway(stack, "forms")
+    gateway = stack.url("gateway")
+    async with chromium() as browser:
+        page = await signed_in(browser, gateway, "supervisor.north", "/web/risk")
+        cookie = next(c for c in await page.context.cookies() if c["name"] == "rapport_session")
+        stack.stop("gateway")
+        await stack.up("gateway", "gateway-2")
+        try:
+            # No redirect: not even a silent sign-in again through Keycloak's own session
+            again = await page.context.request.get(f"{gateway}/web/risk", max_redirects=0)
+            assert again.status == 200, again.status
+            assert "Open risk flags" in await again.text()
+            async with httpx.AsyncClient(base_url=stack.url("gateway-2")) as second:
+                second.cookies.set("rapport_session", cookie["value"], path="/web")
+                answer = await second.get("/web/")  # a page that asks no service (its
+            assert answer.status_code == 200 and "supervisor.north" in answer.text  # are 10 up)
+            await page.click("text=Sign out")  # deletes it, for every gateway
+            await page.wait_for_selector("#username")
+            async with httpx.AsyncClient(base_url=stack.url("gateway-2")) as second:
+                second.cookies.set("rapport_session", cookie["value"], path="/web")
+                answer = await second.get("/web/")
+            assert answer.status_code == 303 and "/web/login" in answer.headers["location"]
+        finally:
+            stack.stop("gateway-2")

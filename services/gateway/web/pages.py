@@ -12,7 +12,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from services.gateway.web.render import page, refused
-from services.gateway.web.sessions import Sessions, WebSession, csrf_ok, form_of
+from services.gateway.web.session_store import Sessions
+from services.gateway.web.sessions import WebSession, csrf_ok, form_of
 from services.gateway.web.staffapi import ApiError, SignedOut, StaffApi
 from services.gateway.web.state import web_router
 
@@ -35,7 +36,7 @@ def signed_in(handler: Page, post: bool = False) -> Callable[..., Awaitable[Resp
 
     async def run(request: Request) -> Response:
         sessions: Sessions = request.app.state.web_sessions
-        session = sessions.of(request)
+        session = await sessions.of(request)
         if session is None:
             return RedirectResponse(f"/web/login?next={request.url.path}", status_code=303)
         if post:
@@ -48,7 +49,7 @@ def signed_in(handler: Page, post: bool = False) -> Callable[..., Awaitable[Resp
         try:
             return await handler(request, session, StaffApi(request, session))
         except SignedOut:
-            sessions.close(request)
+            await sessions.close(request)
             return RedirectResponse(f"/web/login?next={request.url.path}", status_code=303)
         except ApiError as error:
             if error.status == 403:

@@ -76,7 +76,7 @@ class Provider:
         if answer.status_code != 200:
             raise SignInFailed(f"the identity provider refused: {answer.text[:200]}")
         tokens: dict[str, Any] = answer.json()
-        tokens["expires_at"] = time.monotonic() + float(tokens.get("expires_in", 60))
+        tokens["expires_at"] = time.time() + float(tokens.get("expires_in", 60))
         return tokens
 
     async def sign_out_url(self, id_token: str | None, back_to: str) -> str:

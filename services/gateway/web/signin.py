@@ -10,12 +10,12 @@ from fastapi.responses import RedirectResponse, Response
 from services.gateway.tokens import Unauthenticated
 from services.gateway.web.provider import Provider, SignInFailed, nonce_of, pkce_pair
 from services.gateway.web.render import page, refused
+from services.gateway.web.session_store import Sessions
 from services.gateway.web.sessions import (
     COOKIE,
     LOGIN_COOKIE,
     LOGIN_SECONDS,
     PendingLogin,
-    Sessions,
     WebSession,
     csrf_ok,
     form_of,
@@ -51,7 +51,7 @@ async def login(request: Request, next: str | None = None) -> Response:
     verifier, challenge = pkce_pair()
     nonce = secrets.token_urlsafe(16)
     sessions: Sessions = _web(request).web_sessions
-    state = sessions.start_login(PendingLogin(verifier, nonce, _safe_next(next)))
+    state = await sessions.start_login(PendingLogin(verifier, nonce, _safe_next(next)))
     try:
         url = await provider.authorisation_url(
             f"{_base(request)}/web/callback", state, nonce, challenge
@@ -74,7 +74,7 @@ async def callback(request: Request, state: str = "", code: str = "", error: str
             status=400,
             problem="This sign-in was not started in this browser; start again.",
         )
-    login_ = sessions.finish_login(state)
+    login_ = await sessions.finish_login(state)
     if login_ is None or error or not code:
         return page(
             request,
@@ -101,7 +101,7 @@ async def callback(request: Request, state: str = "", code: str = "", error: str
         tokens["expires_at"],
     )
     answer = RedirectResponse(login_.next_path, status_code=303)
-    set_cookie(answer, COOKIE, sessions.open(session), _secure(request), 12 * 3600)
+    set_cookie(answer, COOKIE, await sessions.open(session), _secure(request), 12 * 3600)
     answer.delete_cookie(LOGIN_COOKIE, path="/web")
     return answer
 
@@ -109,13 +109,13 @@ async def callback(request: Request, state: str = "", code: str = "", error: str
 @router.post("/logout", include_in_schema=False)
 async def logout(request: Request) -> Response:
     sessions: Sessions = _web(request).web_sessions
-    session = sessions.of(request)
+    session = await sessions.of(request)
     form = await form_of(request)
     if session is None:
         return RedirectResponse("/web/", status_code=303)
     if not csrf_ok(session, str(form.get("csrf") or "")):
         return refused(request, session, "The form is missing its CSRF token; reload the page.")
-    sessions.close(request)
+    await sessions.close(request)
     try:
         url = await _web(request).web_provider.sign_out_url(
             session.id_token, f"{_base(request)}/web/"

@@ -42,28 +42,35 @@ class StaffApi:
             )
         self.client: httpx.AsyncClient = state.web_client
         self.provider: Provider = state.web_provider
+        self.sessions = state.web_sessions
         self.session = session
         self.limit = asyncio.Semaphore(PARALLEL)
+        self.refreshing = asyncio.Lock()
         self.reason: str | None = None  # a break-glass read's stated reason, sent with each call
 
     async def _headers(self) -> dict[str, str]:
         session = self.session
-        if session.expires_at - time.monotonic() < REFRESH_BEFORE:
-            if not session.refresh_token:
-                raise SignedOut()
-            try:
-                tokens = await self.provider.refresh(session.refresh_token)
-            except SignInFailed:
-                raise SignedOut() from None
-            session.access_token = tokens["access_token"]
-            session.refresh_token = tokens.get("refresh_token", session.refresh_token)
-            session.expires_at = tokens["expires_at"]
+        async with self.refreshing:  # a page's parallel calls refresh the tokens once
+            if session.expires_at - time.time() < REFRESH_BEFORE:
+                await self._refresh(session)
         headers = {"Authorization": f"Bearer {session.access_token}"}
         if self.reason:
             headers["X-Break-Glass-Reason"] = self.reason
         if cid := current_correlation_id():
             headers[CORRELATION_HEADER] = cid
         return headers
+
+    async def _refresh(self, session: WebSession) -> None:
+        if not session.refresh_token:
+            raise SignedOut()
+        try:
+            tokens = await self.provider.refresh(session.refresh_token)
+        except SignInFailed:
+            raise SignedOut() from None
+        session.access_token = tokens["access_token"]
+        session.refresh_token = tokens.get("refresh_token", session.refresh_token)
+        session.expires_at = tokens["expires_at"]
+        await self.sessions.refreshed(session)  # every instance serves it the new ones
 
     async def call(self, method: str, path: str, **options: Any) -> httpx.Response:
         async with self.limit:

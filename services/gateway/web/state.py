@@ -4,7 +4,7 @@ setup stays its own), and the router every page module adds its routes to."""
 from fastapi import APIRouter, Depends, Request
 
 from services.gateway.web.provider import Provider
-from services.gateway.web.sessions import Sessions
+from services.gateway.web.session_store import Sessions
 from services.gateway.web.settings import WebSettings
 
 
@@ -16,7 +16,10 @@ async def ready(request: Request) -> None:
         state.web_settings = settings
         state.web_secure = gateway.environment == "production"
         state.web_provider = Provider(gateway.oidc_issuer, settings)
-        state.web_sessions = Sessions(settings.idle_minutes * 60)
+        seed = gateway.assertion_key.get_secret_value()
+        sessions = Sessions(state.runtime.pool, seed, settings.idle_minutes * 60)
+        await sessions.ensure_schema()
+        state.web_sessions = sessions
 
 
 def web_router() -> APIRouter:

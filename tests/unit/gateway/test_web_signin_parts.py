@@ -1,11 +1,12 @@
 """The web app's sign-in parts that need no browser: the PKCE pair, the redirect after
-sign-in kept inside the app, CSRF tokens compared, idle sessions forgotten."""
+sign-in kept inside the app, CSRF tokens compared (the session store is tested in
+tests/integration/gateway)."""
 
 import base64
 import hashlib
 
 from services.gateway.web.provider import pkce_pair
-from services.gateway.web.sessions import Sessions, WebSession, csrf_ok
+from services.gateway.web.sessions import WebSession, csrf_ok
 from services.gateway.web.signin import _safe_next
 
 
@@ -36,18 +37,3 @@ def test_a_csrf_token_is_accepted_only_when_it_is_the_session_s_own():
     mine, other = session(), session()
     assert csrf_ok(mine, mine.csrf)
     assert not csrf_ok(mine, other.csrf) and not csrf_ok(mine, "") and not csrf_ok(mine, None)
-
-
-class Browser:
-    def __init__(self, sid: str):
-        self.cookies = {"rapport_session": sid}
-
-
-def test_an_idle_session_is_forgotten():
-    sessions = Sessions(idle_seconds=60)
-    kept = session()
-    sid = sessions.open(kept)
-    assert sessions.of(Browser(sid)) is kept  # type: ignore[arg-type]
-    kept.last_seen -= 61
-    assert sessions.of(Browser(sid)) is None  # type: ignore[arg-type]
-    assert sessions.of(Browser("guessed")) is None  # type: ignore[arg-type]
