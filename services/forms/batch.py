@@ -42,6 +42,15 @@ class Batch:
             "SELECT site_id FROM forms_instance WHERE case_id = $1 LIMIT 1", case_id
         )
 
+    async def course_of(self, case_id: UUID) -> UUID | None:
+        """The course the case's sessions were booked in (one per case), if any."""
+        found = await self.conn.fetchval(
+            "SELECT course_id FROM forms_instance WHERE case_id = $1 AND course_id IS NOT NULL"
+            " LIMIT 1",
+            case_id,
+        )
+        return UUID(str(found)) if found else None  # asyncpg's UUID type would not transcode
+
     async def has_outcome(self, case_id: UUID) -> bool:
         pending = [a for a in self.changed.values() if isinstance(a, CourseOutcome)]
         if any(a.case_id == case_id for a in pending):

@@ -7,7 +7,7 @@ in this service's encrypted store; the contracts publish scores, bands, levels, 
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -146,7 +146,11 @@ class Response:
 
 
 class RiskFlag(Aggregate):
-    """A FHIR Flag for clinician review, open until a clinician acknowledges it."""
+    """A FHIR Flag for clinician review, open until a clinician acknowledges it; an escalated
+    one names the site's duty clinician it went to (None: nobody was on duty)."""
+
+    if TYPE_CHECKING:  # the event class that @event("RiskFlagRaised") makes at runtime
+        RiskFlagRaised: ClassVar[type[Aggregate.Created]]
 
     @event("RiskFlagRaised")
     def __init__(
@@ -160,6 +164,7 @@ class RiskFlag(Aggregate):
         codes: list[str],
         rules_version: int,
         escalated: bool,
+        escalated_to: str | None,
         raised_at: datetime,
         meta: dict[str, Any],
     ):
@@ -170,6 +175,7 @@ class RiskFlag(Aggregate):
         self.codes = codes
         self.rules_version = rules_version
         self.escalated = escalated
+        self.escalated_to = escalated_to
         self.raised_at = raised_at
         self.acknowledgement: dict[str, Any] | None = None
 
@@ -191,3 +197,14 @@ class RiskFlag(Aggregate):
             "acknowledged_at": acknowledged_at,
             "by": meta["actor"]["id"],
         }
+
+
+def _named_no_duty_clinician(state: dict) -> None:
+    """Flags raised before escalations named the duty clinician."""
+    state.setdefault("escalated_to", None)
+
+
+# Version 2 of the raised flag names the duty clinician it escalated to.
+_raised: Any = RiskFlag.RiskFlagRaised  # the library reads these two class attributes
+_raised.class_version = 2
+_raised.upcast_v1_v2 = staticmethod(_named_no_duty_clinician)

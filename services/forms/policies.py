@@ -84,7 +84,10 @@ class Reactions:
             "SELECT count(*) FROM forms_attendance WHERE case_id = $1 AND attended", env.case_id
         )
         ended_on = date.fromisoformat(env.data["discharged_on"])
-        await self._ending(b, env, env.case_id, None, ended_on, attended)
+        # Scheduling's completion may come later on its own topic: the course is the one
+        # the case's sessions were booked in, so the outcome names it either way.
+        course_id = await b.course_of(env.case_id)
+        await self._ending(b, env, env.case_id, course_id, ended_on, attended)
 
     async def _ending(self, b: Batch, env: Envelope, case_id: UUID, course_id: UUID | None,
                       ended_on: Any, attended: int) -> None:  # fmt: skip

@@ -8,6 +8,7 @@ from uuid import UUID
 
 import asyncpg
 
+from services.forms import escalations
 from services.forms.outcomes import Pair, outcome
 from services.forms.scoring import CASENESS
 
@@ -65,8 +66,10 @@ class FormsQueries:
 
     async def open_flags(self, site_id: str) -> list[dict[str, Any]]:
         rows = await self.pool.fetch(
-            "SELECT * FROM forms_flag WHERE site_id = $1 AND acknowledged_at IS NULL"
-            " ORDER BY escalated DESC, raised_at",
+            "SELECT f.*, e.escalated_to FROM forms_flag f"
+            " LEFT JOIN forms_escalation e ON e.flag_id = f.flag_id"
+            " WHERE f.site_id = $1 AND f.acknowledged_at IS NULL"
+            " ORDER BY f.escalated DESC, f.raised_at",
             site_id,
         )
         now = self.clock()
@@ -83,8 +86,18 @@ class FormsQueries:
         return [dict(r) for r in rows]
 
     async def flag(self, flag_id: UUID) -> dict[str, Any] | None:
-        row = await self.pool.fetchrow("SELECT * FROM forms_flag WHERE flag_id = $1", flag_id)
+        row = await self.pool.fetchrow(
+            "SELECT f.*, e.escalated_to FROM forms_flag f"
+            " LEFT JOIN forms_escalation e ON e.flag_id = f.flag_id WHERE f.flag_id = $1",
+            flag_id,
+        )
         return dict(row) if row else None
+
+    async def duty(self, site_id: str) -> dict[str, Any] | None:
+        return await escalations.duty_of(self.pool, site_id)
+
+    async def escalations_for(self, staff_id: str) -> list[dict[str, Any]]:
+        return await escalations.for_clinician(self.pool, staff_id, self.clock())
 
     async def escalations(self) -> list[tuple[str, int, float]]:
         """Per site: open escalations and the age in seconds of the oldest."""

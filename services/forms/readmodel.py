@@ -8,6 +8,7 @@ from typing import Any
 
 import asyncpg
 
+from services.forms import escalations
 from services.forms.clinical import CourseOutcome
 from services.forms.domain import COMPLETED, FormInstance, RiskFlag
 from shared.schema import create_idempotently, newer_version_replaces
@@ -77,6 +78,7 @@ INSERT_PEQ = "INSERT INTO forms_peq_answer VALUES ($1, $2, $3, $4, $5) ON CONFLI
 
 async def ensure_schema(conn: asyncpg.Connection) -> None:
     await create_idempotently(conn, SCHEMA)
+    await escalations.ensure_schema(conn)
 
 
 def form_row(form: FormInstance) -> tuple[Any, ...]:
@@ -131,3 +133,4 @@ async def project(conn: asyncpg.Connection, aggregates: Sequence[Any]) -> None:
         await conn.executemany(UPSERT_FLAG, [flag_row(f) for f in flags])
     if outcomes:
         await conn.executemany(INSERT_OUTCOME, [outcome_row(o) for o in outcomes])
+    await escalations.project(conn, aggregates)

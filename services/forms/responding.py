@@ -4,6 +4,9 @@ or entered by staff. A response and the flag it raises are saved together or not
 import hmac
 from uuid import UUID, uuid4
 
+import structlog
+
+from services.forms import escalations
 from services.forms.commands import Commands, event_meta, link_digest
 from services.forms.domain import CANCELLED, COMPLETED, FormInstance, RiskFlag
 from services.forms.errors import LinkRefused, NotFound
@@ -14,6 +17,7 @@ from shared.eventstore import ConcurrencyConflict
 
 ASK_AGAIN = "Please ask your therapist for a new one."
 USED = "This form has been sent already: a link works only once."
+log = structlog.get_logger()
 CLIENT = Actor(id="client-link", role="client")  # who submits through a link: no person named
 
 
@@ -72,10 +76,18 @@ class ResponseCommands(Commands):
         if response.flag_id is None:
             await self.store.save(form)
             return form
+        duty = await self._duty_clinician(form.site_id) if risk.escalates else None
         flag = RiskFlag(
             id=response.flag_id, form_id=form.id, case_id=form.case_id, site_id=form.site_id,
             level=risk.level, codes=list(risk.codes), rules_version=risk.rules_version,
-            escalated=risk.escalates, raised_at=now, meta=m,
+            escalated=risk.escalates, raised_at=now, meta=m, escalated_to=duty,
         )  # fmt: skip
         await self.store.save(form, flag)
         return form
+
+    async def _duty_clinician(self, site_id: str) -> str | None:
+        """Who a high flag escalates to at once: the site's duty clinician now."""
+        duty = await escalations.on_duty(self.store.pool, site_id)
+        if duty is None:  # still listed for the site, but nobody is named: say so loudly
+            log.warning("forms.escalation_without_duty_clinician", site_id=site_id)
+        return duty

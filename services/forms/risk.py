@@ -7,6 +7,7 @@ from uuid import UUID, uuid5
 from services.forms.clinical import RiskAssessment
 from services.forms.commands import FORMS_NAMESPACE, Commands, event_meta
 from services.forms.domain import RiskFlag
+from services.forms.duty import DutyRota, duty_rota_id
 from services.forms.errors import NotFound
 from services.forms.responses import sha256_of
 from shared.envelope import Meta
@@ -28,6 +29,17 @@ class RiskCommands(Commands):
                          meta=event_meta(meta, flag.case_id, flag.site_id))  # fmt: skip
         await self.store.save(flag)
         return flag
+
+    async def assign_duty_clinician(self, site_id: str, *, staff_id: str, meta: Meta) -> DutyRota:
+        """`staff_id` is on duty at the site from now: escalations go to them."""
+        m = meta.model_copy(update={"site_id": site_id}).for_event()
+        try:
+            rota = await self.store.get(duty_rota_id(site_id))
+        except AggregateNotFound:
+            rota = DutyRota(id=duty_rota_id(site_id), site_id=site_id, meta=m)
+        if rota.hand_over(staff_id=staff_id, since=self.clock(), meta=m):
+            await self.store.save(rota)
+        return rota
 
     async def risk_assessments(self, case_id: UUID) -> list[dict]:
         try:

@@ -11,6 +11,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from shared.contracts import EventContract
 
 Sha256Hex = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256, hex")]
+StaffId = Annotated[str, Field(min_length=1, max_length=64)]
 QuestionnaireRef = Annotated[str, Field(pattern=r"^[a-z0-9]+\|[0-9]+$", description="key|version")]
 Measure = Literal["phq9", "gad7", "wsas", "risk"]
 Purpose = Literal["pre_session", "feedback"]
@@ -76,14 +77,17 @@ class ResponseSubmitted(EventContract):
 
 
 class RiskFlagRaised(EventContract):
-    """A FHIR Flag for clinician review; `escalated`: sent at once to the duty clinician."""
+    """A FHIR Flag for clinician review; `escalated`: sent at once to the site's duty
+    clinician, `escalated_to` (None when nobody was on duty: the site's list has it)."""
 
     type = "forms.RiskFlagRaised"
+    schema_version = 2  # v1: no escalated_to
     form_id: UUID
     level: RiskLevel
     codes: list[RiskCode] = Field(min_length=1)
     rules_version: int = Field(ge=1)
     escalated: bool
+    escalated_to: StaffId | None = None
     raised_at: AwareDatetime
 
 
@@ -92,6 +96,21 @@ class RiskFlagAcknowledged(EventContract):
     action: AcknowledgementAction
     note_sha256: Sha256Hex
     acknowledged_at: AwareDatetime
+
+
+class DutyRotaStarted(EventContract):
+    """A site's duty rota (the site is the envelope's)."""
+
+    type = "forms.DutyRotaStarted"
+
+
+class DutyClinicianAssigned(EventContract):
+    """The clinician on duty at the site from `since`: high risk flags escalate to them."""
+
+    type = "forms.DutyClinicianAssigned"
+    staff_id: StaffId
+    previous_staff_id: StaffId | None
+    since: AwareDatetime
 
 
 class RiskAssessmentStarted(EventContract):

@@ -60,9 +60,19 @@ def _flag_raised(state: State, event: Envelope) -> None:
     data = event["data"]
     _flags(state)[event["originator_id"]] = {
         "form_id": data["form_id"], "level": data["level"], "codes": data["codes"],
-        "escalated": data["escalated"], "raised_at": data["raised_at"],
+        "escalated": data["escalated"], "escalated_to": data.get("escalated_to"),
+        "raised_at": data["raised_at"],
         "status": "active", "acknowledgement": None,
     }  # fmt: skip
+
+
+@folds("forms.DutyRotaStarted", "forms.DutyClinicianAssigned")
+def _duty(state: State, event: Envelope) -> None:
+    """A site's duty rota: who was on duty from when (a site's replay, not a case's)."""
+    rota = state.setdefault("duty_clinicians", [])
+    if event["type"] == "forms.DutyClinicianAssigned":
+        rota.append({"staff_id": event["data"]["staff_id"], "since": event["data"]["since"],
+                     "assigned_by": event["actor"]["id"]})  # fmt: skip
 
 
 @folds("forms.RiskFlagAcknowledged")

@@ -8,7 +8,13 @@ from fastapi import APIRouter
 
 from services.forms import fhir
 from services.forms.api.deps import Forms, Queries
-from services.forms.api.schemas import AcknowledgementIn, RiskAssessmentIn, SiteId
+from services.forms.api.schemas import (
+    AcknowledgementIn,
+    DutyIn,
+    RiskAssessmentIn,
+    SiteId,
+    StaffRefInPath,
+)
 from services.forms.errors import NotFound, RoleRefused
 from shared.actor import RequestMeta
 
@@ -17,12 +23,43 @@ router = APIRouter(tags=["risk"])
 # ("supervisor" is the gateway's role of the site's clinical supervisor, the duty clinician).
 CLINICAL_ROLES = {"therapist", "supervisor", "duty_clinician", "clinical_supervisor",
                   "clinical_lead"}  # fmt: skip
+DUTY_ROSTERERS = {"supervisor", "clinical_supervisor", "clinical_lead", "site_manager"}
 
 
 @router.get("/sites/{site_id}/risk-flags")
 async def open_flags(site_id: SiteId, queries: Queries, _: RequestMeta) -> list[dict[str, Any]]:
     """Open flags of the site: escalated first, then oldest first; each with its age."""
     return [row | {"fhir": fhir.flag(row)} for row in await queries.open_flags(site_id)]
+
+
+@router.put("/sites/{site_id}/duty-clinician")
+async def assign_duty_clinician(
+    site_id: SiteId, body: DutyIn, forms: Forms, meta: RequestMeta
+) -> dict[str, Any]:
+    """Who is on duty at the site from now: high risk flags escalate to them at once, and
+    they take over the site's open escalations."""
+    if meta.actor.role not in DUTY_ROSTERERS:
+        raise RoleRefused(f"a supervisor or site manager sets the duty clinician, not a "
+                          f"{meta.actor.role}")  # fmt: skip
+    rota = await forms.assign_duty_clinician(site_id, staff_id=body.staff_id, meta=meta)
+    return {"site_id": site_id, "staff_id": rota.on_duty, "since": rota.since}
+
+
+@router.get("/sites/{site_id}/duty-clinician")
+async def duty_clinician(site_id: SiteId, queries: Queries, _: RequestMeta) -> dict[str, Any]:
+    duty = await queries.duty(site_id)
+    if duty is None:
+        raise NotFound(f"nobody is on duty at site {site_id}")
+    return duty
+
+
+@router.get("/duty-clinicians/{staff_id}/escalations")
+async def escalations_for(
+    staff_id: StaffRefInPath, queries: Queries, _: RequestMeta
+) -> list[dict[str, Any]]:
+    """Open escalations named to the clinician or of the sites they are on duty at, oldest
+    first, each with its age."""
+    return [row | {"fhir": fhir.flag(row)} for row in await queries.escalations_for(staff_id)]
 
 
 @router.get("/cases/{case_id}/risk-flags")

@@ -5,6 +5,7 @@ from datetime import date
 from typing import Annotated
 from uuid import UUID
 
+from fastapi import Path
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from services.forms.validation import Answered
@@ -12,6 +13,9 @@ from shared.contracts.forms import AcknowledgementAction, ClinicalRiskLevel
 
 Text = Annotated[str, Field(min_length=1, max_length=20_000)]
 SiteId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9-]+$")]
+# A staff id as the gateway's assertions carry it (printable ASCII, no spaces).
+StaffRef = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[\x21-\x7e]+$")]
+StaffRefInPath = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[\x21-\x7e]+$")]
 LinkId = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[a-z0-9-]+$")]
 
 
@@ -56,3 +60,7 @@ class RiskAssessmentIn(Strict):
     plan: Text
     session_id: UUID | None = None
     assessed_on: Annotated[date, AfterValidator(_not_future)]
+
+
+class DutyIn(Strict):
+    staff_id: StaffRef

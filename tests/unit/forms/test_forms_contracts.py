@@ -11,6 +11,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from services.forms.application import FormsApplication
 from services.forms.clinical import CourseOutcome, RiskAssessment
 from services.forms.domain import RiskFlag
+from services.forms.duty import DutyRota
 from services.forms.responses import build_response
 from shared.contracts import forms as contracts
 from shared.contracts.export import SCHEMAS
@@ -36,7 +37,7 @@ def produced_events() -> list:  # type: ignore[type-arg]
     form.submit(response=response, meta=META)
     flag = RiskFlag(id=uuid4(), form_id=form.id, case_id=form.case_id, site_id="north",
                     level=risk.level, codes=list(risk.codes), rules_version=1, escalated=True,
-                    raised_at=NOW, meta=META)  # fmt: skip
+                    escalated_to="duty-1", raised_at=NOW, meta=META)  # fmt: skip
     flag.acknowledge(action="contacted_client", note=SECRET_TEXT, note_sha256="b" * 64,
                      acknowledged_at=NOW, meta=META)  # fmt: skip
     cancelled = app.feedback_form(case_id=uuid4(), site_id="north", course_id=None, meta=META)
@@ -52,7 +53,9 @@ def produced_events() -> list:  # type: ignore[type-arg]
     outcome = CourseOutcome(id=uuid4(), case_id=form.case_id, site_id="north", course_id=None,
                             ended_on=date.today(), sessions_attended=8, measures=measures,
                             meta=META)  # fmt: skip
-    aggregates = (form, flag, cancelled, assessment, outcome)
+    rota = DutyRota(id=uuid4(), site_id="north", meta=META)
+    rota.hand_over(staff_id="duty-1", since=NOW, meta=META)
+    aggregates = (form, flag, cancelled, assessment, outcome, rota)
     return [event for a in aggregates for event in a.collect_events()]
 
 

@@ -60,7 +60,7 @@ def test_a_cancelled_form_takes_no_response_and_no_new_link() -> None:
 def test_a_flag_is_acknowledged_once_by_whoever_did_it() -> None:
     flag = RiskFlag(id=uuid4(), form_id=uuid4(), case_id=uuid4(), site_id="north",
                     level="high", codes=["self_harm_plans"], rules_version=1, escalated=True,
-                    raised_at=NOW, meta=META)  # fmt: skip
+                    escalated_to=None, raised_at=NOW, meta=META)  # fmt: skip
     flag.acknowledge(action="contacted_client", note="n", note_sha256="b" * 64,
                      acknowledged_at=NOW, meta=META)  # fmt: skip
     assert flag.acknowledgement is not None and flag.acknowledgement["by"] == "t-1"
