@@ -1,5 +1,6 @@
-"""Writes what cannot read shared/registry.py itself: the services of docker-compose.yml and
-the PostgreSQL image's first-start script. `make generated` runs it; a unit test
+"""Writes what cannot read shared/registry.py itself: the services of docker-compose.yml with
+their database passwords, and the PostgreSQL image's first-start script. `make generated`
+runs it; a unit test
 (tests/unit/shared/test_registry.py) fails when the committed files drift from the registry.
 
     python3 deploy/generate.py           # rewrite both files
@@ -18,7 +19,14 @@ COMPOSE = ROOT / "docker-compose.yml"
 POSTGRES_INIT = ROOT / "deploy" / "postgres-init.sql"
 BEGIN = "  # BEGIN services generated from shared/registry.py by `make generated`; do not edit\n"
 END = "  # END services generated from shared/registry.py\n"
+PASSWORDS_BEGIN = "# BEGIN database passwords generated from shared/registry.py; do not edit\n"
+PASSWORDS_END = "# END database passwords\n"
 KAFKA_BOOTSTRAP = "kafka-1:9092,kafka-2:9092,kafka-3:9092"
+
+
+def password_variable(name: str) -> str:
+    """Each service's database role has a password of its own (INTAKE_DATABASE_PASSWORD)."""
+    return f"{name.upper()}_DATABASE_PASSWORD"
 
 
 def compose_services() -> str:
@@ -35,8 +43,8 @@ def compose_services() -> str:
             f'    command: ["python", "-m", "services.{entry.name}"]\n'
             "    environment:\n"
             f"      {prefix}_HOST: 0.0.0.0\n"
-            f"      {prefix}_DATABASE_URL: postgresql://{entry.name}:${{POSTGRES_PASSWORD}}"
-            f"@postgres:5432/{entry.name}\n"
+            f"      {prefix}_DATABASE_URL: postgresql://{entry.name}:"
+            f"${{{password_variable(entry.name)}}}@postgres:5432/{entry.name}\n"
             f"      {prefix}_KAFKA_BOOTSTRAP: {KAFKA_BOOTSTRAP}\n"
             f"      {prefix}_ENVIRONMENT: production\n"
             "      RAPPORT_IDENTITY_PUBLIC_KEY: ${RAPPORT_IDENTITY_PUBLIC_KEY:?set it}\n"
@@ -46,27 +54,45 @@ def compose_services() -> str:
     return BEGIN + "\n".join(blocks) + END
 
 
+def database_passwords() -> str:
+    """The passwords, as an anchor the postgres service's first start reads them from."""
+    lines = [f"  {v}: ${{{v}:?set {v}}}\n" for v in map(password_variable, _databases())]
+    anchor = "x-database-passwords: &database-passwords\n"
+    return PASSWORDS_BEGIN + anchor + "".join(lines) + PASSWORDS_END
+
+
 def compose_with_services(text: str) -> str:
-    pattern = re.compile(re.escape(BEGIN) + ".*?" + re.escape(END), re.DOTALL)
+    text = _with_section(text, BEGIN, END, compose_services())
+    return _with_section(text, PASSWORDS_BEGIN, PASSWORDS_END, database_passwords())
+
+
+def _with_section(text: str, begin: str, end: str, section: str) -> str:
+    pattern = re.compile(re.escape(begin) + ".*?" + re.escape(end), re.DOTALL)
     if not pattern.search(text):
-        raise ValueError(f"{COMPOSE.name} has no generated section (the BEGIN/END comments)")
-    return pattern.sub(lambda _: compose_services(), text)
+        raise ValueError(f"{COMPOSE.name} has no generated section ({begin.strip()})")
+    return pattern.sub(lambda _: section, text)
 
 
 def postgres_init() -> str:
     lines = [
         "-- Generated from shared/registry.py by `make generated`; do not edit.",
         "-- First start of the postgres image (docker-compose.yml): one role and database per",
-        "-- service, with the password the container was given. deploy/postgres.sh does the",
-        "-- same without Docker.",
-        '\\set password `echo "$POSTGRES_PASSWORD"`',
+        "-- service, each role with its own password (<NAME>_DATABASE_PASSWORD), and only its",
+        "-- own role may connect to a service's database. deploy/postgres.sh does the same",
+        "-- without Docker.",
     ]
-    for name in (e.name for e in registry.SERVICES):
+    for name in _databases():
         lines += [
+            f'\\set password `echo "${password_variable(name)}"`',
             f"CREATE ROLE {name} LOGIN PASSWORD :'password';",
             f"CREATE DATABASE {name} OWNER {name};",
+            f"REVOKE CONNECT, TEMPORARY ON DATABASE {name} FROM PUBLIC;",
         ]
     return "\n".join(lines) + "\n"
+
+
+def _databases() -> list[str]:
+    return [entry.name for entry in registry.SERVICES]
 
 
 def main() -> None:
