@@ -29,6 +29,26 @@ def password_variable(name: str) -> str:
     return f"{name.upper()}_DATABASE_PASSWORD"
 
 
+# The gateway trusts the compose file's identity provider (its keycloak service): tokens name
+# the issuer as browsers reach it (KEYCLOAK_URL), while the gateway reads the provider's keys
+# and discovery document at its address on the containers' network; and it reaches the
+# services by their names there.
+KEYCLOAK_INSIDE = "http://keycloak:8080/realms/rapport"
+EXTRA_ENVIRONMENT = {
+    "gateway": {
+        "GATEWAY_OIDC_ISSUER": "${KEYCLOAK_URL:-http://localhost:8180}/realms/rapport",
+        "GATEWAY_OIDC_JWKS_URL": f"{KEYCLOAK_INSIDE}/protocol/openid-connect/certs",
+        "GATEWAY_OIDC_DISCOVERY_URL": f"{KEYCLOAK_INSIDE}/.well-known/openid-configuration",
+        "GATEWAY_SUBJECT_CLAIM": "preferred_username",  # the realm's staff ids
+        **{
+            f"GATEWAY_{name.upper()}_URL": f"http://{name}:{registry.port_of(name)}"
+            for name in ("intake", "scheduling", "forms", "audit")
+        },
+    },
+}
+EXTRA_DEPENDENCIES = {"gateway": ("keycloak",)}  # started once these are healthy too
+
+
 def compose_services() -> str:
     blocks = []
     for entry in registry.running():
@@ -37,11 +57,13 @@ def compose_services() -> str:
             f"      {prefix}_{s.upper()}: ${{{prefix}_{s.upper()}:?set {prefix}_{s.upper()}}}\n"
             for s in entry.secrets
         ]
+        extra = [f"      {k}: {v}\n" for k, v in EXTRA_ENVIRONMENT.get(entry.name, {}).items()]
         blocks.append(
             f"  {entry.name}:\n"
             "    <<: *service\n"
             f'    command: ["python", "-m", "services.{entry.name}"]\n'
-            "    environment:\n"
+            + _dependencies(entry.name)
+            + "    environment:\n"
             f"      {prefix}_HOST: 0.0.0.0\n"
             f"      {prefix}_DATABASE_URL: postgresql://{entry.name}:"
             f"${{{password_variable(entry.name)}}}@postgres:5432/{entry.name}\n"
@@ -49,9 +71,19 @@ def compose_services() -> str:
             f"      {prefix}_ENVIRONMENT: production\n"
             "      RAPPORT_IDENTITY_PUBLIC_KEY: ${RAPPORT_IDENTITY_PUBLIC_KEY:?set it}\n"
             + "".join(secrets)
+            + "".join(extra)
             + f'    ports: ["127.0.0.1:{entry.port}:{entry.port}"]\n'
         )
     return BEGIN + "\n".join(blocks) + END
+
+
+def _dependencies(service: str) -> str:
+    """Every service's (x-service's &dependencies) and its own extra ones."""
+    extra = EXTRA_DEPENDENCIES.get(service, ())
+    if not extra:
+        return ""
+    own = "".join(f"      {name}: {{ condition: service_healthy }}\n" for name in extra)
+    return "    depends_on:\n      <<: *dependencies\n" + own
 
 
 def database_passwords() -> str:

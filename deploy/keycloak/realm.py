@@ -4,6 +4,8 @@ RAPPORT_HOME/dev-secrets, never in the repository). Standard library only: it ru
 any virtual environment exists.
 
     python3 deploy/keycloak/realm.py <password file> <output file>
+
+docker-compose.yml's keycloak-realm runs it with the password of KEYCLOAK_DEMO_PASSWORD.
 """
 
 import json
@@ -38,6 +40,10 @@ def realm(password: str) -> dict[str, object]:
 
 
 if __name__ == "__main__":
-    password_file, output = sys.argv[1:3]
-    text = json.dumps(realm(Path(password_file).read_text().strip()), indent=1)
-    Path(output).write_text(text)
+    password_file, output = sys.argv[1:3]  # compose pipes the password in: /dev/stdin
+    password = Path(password_file).read_text().strip()
+    if not password:
+        sys.exit(
+            f"realm.py: no demo password in {password_file} (KEYCLOAK_DEMO_PASSWORD in compose)"
+        )
+    Path(output).write_text(json.dumps(realm(password), indent=1))

@@ -16,6 +16,9 @@ class GatewaySettings(ServiceSettings):
     oidc_issuer: str = DEV_ISSUER
     oidc_audience: str = "rapport-gateway"
     oidc_jwks_url: str | None = None
+    # Where the gateway reads the discovery document when the issuer's address is not the one
+    # it can reach (a container network: compose's keycloak:8080); by default the issuer's.
+    oidc_discovery_url: str | None = None
     oidc_algorithms: list[str] = Field(default_factory=lambda: ["RS256", "PS256", "ES256"])
     oidc_leeway_seconds: int = Field(default=30, ge=0, le=300)
     # Where the claims are: Keycloak's realm's mappers put them at these names; a provider
@@ -45,6 +48,11 @@ class GatewaySettings(ServiceSettings):
         if any(alg == "none" or alg.startswith("HS") for alg in self.oidc_algorithms):
             raise ValueError("GATEWAY_OIDC_ALGORITHMS: asymmetric algorithms only")
         return self
+
+    def discovery_url(self) -> str:
+        return self.oidc_discovery_url or (
+            f"{self.oidc_issuer.rstrip('/')}/.well-known/openid-configuration"
+        )
 
     def upstream(self, service: str) -> str:
         given = getattr(self, f"{service}_url")

@@ -132,8 +132,7 @@ class TokenValidator:
     async def _jwks_url(self) -> str:
         if self.settings.oidc_jwks_url:
             return self.settings.oidc_jwks_url
-        discovery = f"{self.settings.oidc_issuer.rstrip('/')}/.well-known/openid-configuration"
-        return str((await self.http.get(discovery)).json()["jwks_uri"])
+        return str((await self.http.get(self.settings.discovery_url())).json()["jwks_uri"])
 
 
 def _strings(value: Any) -> tuple[str, ...]:
