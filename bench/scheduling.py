@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import aiohttp
 import asyncpg
 
+from bench.cpu import CpuMeter
 from tests.support.gateway_identity import as_staff, signing
 from tests.support.stack import STAFF, Stack
 
@@ -154,11 +155,17 @@ async def bench(courses: int, referrals: int) -> None:
             await wait_for_courses(sched, case_ids)
             stats = {"latencies": [], "booked": 0, "refused": 0, "gave_up": 0}
             rooms = [f"r{n % ROOMS}" if n % 2 == 0 else None for n in range(courses)]
+            # PostgreSQL is left out: its backends come and go, so /proc cannot sum them here.
+            meter = CpuMeter(
+                {"scheduling (HTTP, checks, relay)": [stack.processes["scheduling"].pid]}
+            )
+            meter.start()
             started = time.perf_counter()
             await in_parallel(
                 courses, lambda n: plan_until_booked(sched, case_ids[n], rooms[n], stats)
             )
             elapsed = time.perf_counter() - started
+            stats["cpu"] = meter.stop()
         await report(stats, elapsed, intake_rate, site, courses, referrals)
     finally:
         stack.stop_all()
@@ -198,6 +205,13 @@ async def report(
     print(
         f"  reservations of this run: {ours}; overlaps in the whole table: {overlaps} (must be 0)"
     )
+    requests = len(latencies)
+    for name, seconds in stats["cpu"].items():
+        print(
+            f"    CPU {name}: {seconds / max(stats['booked'], 1) * 1000:.2f} ms per session"
+            f" booked, {seconds / max(requests, 1) * 1000:.1f} ms per plan request"
+            f" (machine load average {os.getloadavg()[0]:.1f})"
+        )
 
 
 async def main() -> None:

@@ -7,6 +7,7 @@ database (readmodel.py) and becomes a Clash naming what is booked there.
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -18,6 +19,7 @@ from services.scheduling import errors
 from services.scheduling.bank_holidays import bank_holidays
 from services.scheduling.clashes import clash_of
 from services.scheduling.domain import Course, course_id_of
+from services.scheduling.inflight import InFlight, Span
 from services.scheduling.site import Site, default_calendar, site_aggregate_id
 from services.scheduling.site_calendar import Calendar
 from shared.envelope import Meta
@@ -49,6 +51,8 @@ class Store:
 
     def __init__(self, store: EventStore):
         self.store = store
+        self.in_flight = InFlight()
+        self._calendars: dict[tuple[str, int, int], Calendar] = {}
 
     async def course(self, case_id: UUID, conn: asyncpg.Connection | None = None) -> Course:
         try:
@@ -69,18 +73,40 @@ class Store:
     @staticmethod
     async def calendar_closures(now: datetime) -> dict[date, str]:
         """The bank holidays of the years a course planned now may reach."""
-        return bank_holidays(range(now.year - 1, now.year + 6))
+        return _bank_holidays_from(now.year)
 
     async def calendar(self, site_id: str, now: datetime) -> Calendar:
-        closures = await self.calendar_closures(now)
-        site = await self.site(site_id)
-        return site.calendar(closures) if site else default_calendar(site_id, closures)
+        """The site's calendar, rebuilt only when the site has changed: one small query
+        asks its version (every command needs the calendar; the site rarely changes)."""
+        version = await self.store.pool.fetchval(
+            "SELECT max(originator_version) FROM stored_events WHERE originator_id = $1",
+            site_aggregate_id(site_id),
+        )
+        key = (site_id, version or 0, now.year)
+        if key not in self._calendars:
+            closures = await self.calendar_closures(now)
+            site = await self.site(site_id)
+            built = site.calendar(closures) if site else default_calendar(site_id, closures)
+            if len(self._calendars) > 1024:
+                self._calendars.clear()
+            self._calendars[key] = built
+        return self._calendars[key]
 
     async def save(
         self, action: str, *aggregates: Aggregate, conn: asyncpg.Connection | None = None
     ) -> None:
         """Save; a course whose sessions clash with the diaries is refused (errors.Clash)."""
         courses = [a for a in aggregates if isinstance(a, Course)]
+        async with self.in_flight.holding(span for c in courses for span in spans_of(c)):
+            await self._check_and_save(action, courses, aggregates, conn)
+
+    async def _check_and_save(
+        self,
+        action: str,
+        courses: list[Course],
+        aggregates: tuple[Aggregate, ...],
+        conn: asyncpg.Connection | None,
+    ) -> None:
         for course in courses:
             found = await clash_of(conn or self.store.pool, course)
             if found:
@@ -93,6 +119,23 @@ class Store:
             CLASHES.labels("constraint").inc()
             found = await clash_of(self.store.pool, courses[0]) if courses else None
             raise errors.Clash(action, found or "the time was booked at the same moment") from None
+
+
+@lru_cache(maxsize=8)
+def _bank_holidays_from(year: int) -> dict[date, str]:
+    return bank_holidays(range(year - 1, year + 6))
+
+
+def spans_of(course: Course) -> list[Span]:
+    """The diary times a save of the course takes: its therapists' and its rooms'."""
+    spans: list[Span] = []
+    for s in course.live_sessions():
+        if s.to_rebook:
+            continue
+        spans.append((("therapist", s.therapist_id), s.starts_at, s.ends_at))
+        if s.room_id:
+            spans.append((("room", course.site_id, s.room_id), s.starts_at, s.ends_at))
+    return spans
 
 
 def meta_of(meta: Meta, case_id: UUID | None, site_id: str | None) -> dict[str, Any]:

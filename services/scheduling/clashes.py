@@ -17,6 +17,17 @@ from services.scheduling.domain import Course
 async def clash_of(pool: asyncpg.Pool | asyncpg.Connection, course: Course) -> str | None:
     """The first clash of the course's sessions with other bookings, in words, or None."""
     sessions = [s for s in course.live_sessions() if not s.to_rebook]
+    therapists = {s.therapist_id for s in sessions}
+    rooms = {s.room_id for s in sessions}
+    if len(therapists) == 1 and len(rooms) == 1:  # the usual course: one query for both
+        [therapist], [room] = therapists, rooms
+        site_room = (course.site_id, room) if room else None
+        ranges = [(s.starts_at, s.ends_at) for s in sessions]
+        found = await diary.clashes(pool, therapist, site_room, ranges, course.id)
+        first = next((r for r in found if r["therapist_id"] == therapist), None)
+        if first is not None:
+            return describe(first, room=False)
+        return describe(found[0], room=True) if found else None
     for therapist in sorted({s.therapist_id for s in sessions}):
         ranges = [(s.starts_at, s.ends_at) for s in sessions if s.therapist_id == therapist]
         found = await diary.clashes(pool, therapist, None, ranges, course.id)

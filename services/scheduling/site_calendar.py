@@ -8,6 +8,7 @@ UTC instant is derived, so 10:00 stays 10:00 across the clock changes.
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -20,6 +21,7 @@ def parse_time(value: str) -> time:
     return time.fromisoformat(value)
 
 
+@lru_cache(maxsize=65536)  # pure, and asked for the same few slots again and again
 def local_moment(day: date, at: str, zone: str) -> datetime:
     """The zone-aware start of a wall-clock time on a day."""
     return datetime.combine(day, parse_time(at), tzinfo=ZoneInfo(zone))

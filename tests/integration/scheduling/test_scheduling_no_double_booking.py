@@ -148,3 +148,24 @@ async def test_commands_that_race_past_the_check_meet_the_constraint_and_a_named
     assert len(refused) == 1 and isinstance(refused[0], errors.Clash)
     assert f"therapist {therapist} is booked at 2026-01-16T12:00" in str(refused[0])
     assert CLASHES.labels("constraint")._value.get() == before + 1
+
+
+async def test_racing_plans_in_one_process_take_turns_and_never_fail_a_group_commit(scheduling):
+    """Overlapping saves of one process wait for each other (services/scheduling/inflight.py):
+    every loser is refused by the check before saving, so no group transaction fails on the
+    constraint and no other save waits for its retries in halves."""
+    therapist, site = f"t-{uuid4().hex[:8]}", f"s-{uuid4().hex[:8]}"
+    cases = [await open_course(scheduling, therapist, site) for _ in range(RACERS)]
+    before = CLASHES.labels("constraint")._value.get()
+    results = await plan_all(
+        scheduling,
+        cases,
+        first_date=date(2026, 1, 19),
+        local_time="13:00",
+        mode="video",
+        room_id=None,
+        sessions=8,
+    )
+    refused = [r for r in results if isinstance(r, Exception)]
+    assert len(refused) == RACERS - 1 and all(isinstance(r, errors.Clash) for r in refused)
+    assert CLASHES.labels("constraint")._value.get() == before
