@@ -1,7 +1,9 @@
 """Services trust only the gateway. The gateway authenticates a member of staff (their OIDC
 token) and passes who they are to a service in a short-lived assertion it signs with
-Ed25519: a JWT (alg EdDSA) with subject, acting role, roles, sites and correlation id,
-bound to the request's method and path, valid for about a minute. Every service verifies
+Ed25519: a JWT (alg EdDSA) with subject, acting role, roles, sites and break-glass, bound
+to the request's method and path, valid for about a minute. It names no one request (the
+correlation id travels in its own header), so the gateway may send one assertion again for
+the same caller, method and path while it is young. Every service verifies
 it with the gateway's public key (settings) before a route runs; without a valid one the
 answer is 401. Nothing else a caller says about itself is believed.
 
@@ -81,7 +83,7 @@ def sign(key: Ed25519PrivateKey, who: Identity, method: str, path: str) -> str:
     """The gateway's assertion for one request to a service."""
     now = int(time.time())
     claims = {"iss": ISSUER, "aud": AUDIENCE, "sub": who.subject, "role": who.role,
-              "roles": list(who.roles), "sites": list(who.sites), "cid": who.correlation_id,
+              "roles": list(who.roles), "sites": list(who.sites),
               "bg": who.break_glass, "htm": method.upper(), "htu": path,
               "iat": now, "nbf": now, "exp": now + LIFETIME, "jti": str(uuid.uuid4())}  # fmt: skip
     return jwt.encode(claims, key, algorithm="EdDSA")
