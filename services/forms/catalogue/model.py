@@ -5,6 +5,7 @@ A published version is frozen: a change is a new version, and every response nam
 version it answered (tests pin the digest of each published version)."""
 
 from dataclasses import dataclass
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,11 @@ class Item:
         return not self.options
 
     def option(self, code: str) -> Option | None:
-        return next((o for o in self.options if o.code == code), None)
+        return self._options.get(code)
+
+    @cached_property
+    def _options(self) -> dict[str, Option]:  # every submission looks each answer up
+        return {o.code: o for o in self.options}
 
 
 @dataclass(frozen=True)
@@ -44,7 +49,11 @@ class Questionnaire:
         return f"{self.key}|{self.version}"
 
     def item(self, link_id: str) -> Item | None:
-        return next((i for i in self.items if i.link_id == link_id), None)
+        return self._items.get(link_id)
+
+    @cached_property
+    def _items(self) -> dict[str, Item]:
+        return {i.link_id: i for i in self.items}
 
 
 def scale(*labels: str, start: int = 0) -> tuple[Option, ...]:
