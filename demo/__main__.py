@@ -11,6 +11,7 @@ import httpx
 from demo.gateway import Gateway, Refused
 from demo.month import Month
 from demo.report import replay_and_verify, what_it_did
+from demo.staff import new_staff
 
 
 async def main(url: str, site: str) -> int:
@@ -18,11 +19,17 @@ async def main(url: str, site: str) -> int:
     month = Month(gateway)
     print(f"Driving site {site} through a month via the gateway at {url}")
     try:
+        gateway.users["therapist"] = therapist = await new_staff("therapist", site)
+        print(f"The month's therapist joins the site: {therapist} (a new user of the "
+              "development realm, with the demo password)")  # fmt: skip
         await month.drive()
         print(what_it_did(month))
-        print(await replay_and_verify(month, month.cases[0]))
+        print(await replay_and_verify(month, month.history[0]))
     except Refused as refused:
         print(f"\nThe demo stopped: {refused}", file=sys.stderr)
+        return 1
+    except httpx.HTTPStatusError as error:
+        print(f"\nKeycloak refused: {error}: is deploy/keycloak.sh up?", file=sys.stderr)
         return 1
     except httpx.TransportError as error:
         print(f"\nThe gateway does not answer at {url} ({error!r}): is `make run` up?",

@@ -50,3 +50,4 @@ async def risk_acknowledged(month: "Month", case_id: str) -> None:
     await g.call("supervisor", "POST", f"/forms/risk-flags/{flag['flag_id']}/acknowledgement", done)
     month.did.append(f"risk flag ({', '.join(flag['codes'])}) acknowledged by the duty clinician "
                      f"{int(flag['age_seconds'])} s after the answers")  # fmt: skip
+    month.did.append("another client's flag is still open on the site's list at the month's end")

@@ -13,11 +13,6 @@ if TYPE_CHECKING:
 
 OUT = Path(".state") / "demo"
 NOT_SHOWN = (
-    "attendance, a did-not-attend, a course of 16 sessions completed and its feedback (PEQ): "
-    "sessions are booked from next week and attendance is taken only once a session has "
-    "started; scheduling moves its clock (X-Clock) in its test environment only and the "
-    "gateway does not pass that header on, so a running stack cannot live the weeks ahead. "
-    "tests/e2e/test_whole_course.py walks a whole course under the test clock instead.",
     "the ledger's witness: this build has no witness service; the verification below rests "
     "on the ledger's signed checkpoints and the public key pinned here.",
 )
@@ -29,6 +24,10 @@ def what_it_did(month: "Month") -> str:
     calls = ", ".join(f"{n} x {kind}" for kind, n in sorted(month.gateway.calls.items()))
     lines += [f"  requests through the gateway: {sum(month.gateway.calls.values())} ({calls})"]
     lines += ["", "Not shown, and why:"] + [f"  - {line}" for line in NOT_SHOWN]
+    web = str(month.gateway.http.base_url).rstrip("/") + "/web/"
+    lines += ["", f"The staff web app shows the same month: {web}, signed in as "
+              f"{month.gateway.users['therapist']} or supervisor.{month.gateway.site} "
+              "(the demo password)."]  # fmt: skip
     return "\n".join(lines)
 
 
@@ -41,10 +40,10 @@ async def replay_and_verify(month: "Month", case_id: str) -> str:
     async def whole() -> Any:  # the ledger takes each service's topic at its own pace
         answer = await g.http.get(f"{path}/history", headers=await g.headers("auditor"))
         state = answer.json().get("state", {}) if answer.status_code == 200 else {}
-        return (state.get("course", {}).get("sessions") and state.get("forms")
-                and len(state.get("consents", [])) == 2)  # fmt: skip
+        return (state.get("course", {}).get("status") == "completed" and state.get("forms")
+                and state.get("status") == "discharged")  # fmt: skip
 
-    await until(whole, "the case's course, forms and consents in the ledger", 90)
+    await until(whole, "the case's course, feedback and discharge in the ledger", 90)
     replay = await g.call("auditor", "GET", f"{path}/history", format="text")
     key = (await g.call("auditor", "GET", "/audit/checkpoints/public-key"))["public_key"]
     bundle = await g.call("auditor", "GET", f"{path}/bundle")
