@@ -33,6 +33,9 @@ def handler_for(route: Route, local: Local | None = None) -> Handler:
     """`local` answers a route of the gateway itself (its break-glass list, its views)."""
 
     async def handle(request: Request) -> Response:
+        if request.method != route.method:  # a HEAD Starlette adds beside a GET: nothing shown
+            return problem(405, "Method not allowed", f"{route.gateway_path} takes {route.method}",
+                           {"Allow": route.method})  # fmt: skip
         state = request.app.state
         cid = current_correlation_id() or new_correlation_id()
         try:

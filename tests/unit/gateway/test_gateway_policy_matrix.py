@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 import pytest
-from fastapi.routing import APIRoute
+from starlette.routing import Route as Served
 
 from services.gateway.api import LOCAL_ROUTES
 from services.gateway.policy import READS, ROLES, TABLE
@@ -99,14 +99,13 @@ async def test_what_reached_a_service_names_the_role_that_allowed_it(gateway: An
     assert (who.subject, who.role, who.sites) == ("supervisor.north", "supervisor", ("north",))
 
 
-def api_routes(routes: list[Any]) -> list[APIRoute]:
-    """The app's routes, those of included routers too (FastAPI wraps them)."""
-    found: list[APIRoute] = []
+def api_routes(routes: list[Any]) -> list[Served]:
+    """The app's routes, those of included routers too (FastAPI wraps them); the table's are
+    plain Starlette routes, the gateway's own FastAPI's."""
+    found: list[Served] = []
     for route in routes:
         inner = getattr(route, "original_router", None)
-        found += (
-            api_routes(inner.routes) if inner else [route] if isinstance(route, APIRoute) else []
-        )
+        found += api_routes(inner.routes) if inner else [route] if isinstance(route, Served) else []
     return found
 
 
@@ -176,3 +175,14 @@ async def test_break_glass_reads_a_case_out_of_scope_with_a_reason_and_is_record
     view = fakes.views[-1]
     assert (view["case_id"], view["reason"], view["who"].break_glass) == (CASE_OUT, reason, True)
     assert fakes.reached[-1][2].break_glass is True
+
+
+async def test_a_head_beside_a_get_is_refused_and_reaches_nothing(gateway: Any):
+    app, fakes = gateway
+    reached, views = len(fakes.reached), len(fakes.views)
+    token = fakes.token("supervisor.north", ["supervisor"], ["north"])
+    async with client(app) as http:
+        answer = await http.head(f"/intake/cases/{CASE_IN}",
+                                 headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+    assert (answer.status_code, answer.headers["allow"]) == (405, "GET")
+    assert (len(fakes.reached), len(fakes.views)) == (reached, views)
