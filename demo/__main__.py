@@ -24,7 +24,11 @@ async def main(url: str, site: str) -> int:
               "development realm, with the demo password)")  # fmt: skip
         await month.drive()
         print(what_it_did(month))
-        print(await replay_and_verify(month, month.history[0]))
+        replay, verified = await replay_and_verify(month, month.history[0])
+        print(replay)
+        if not verified:
+            print("\nThe demo's case did not verify: see above.", file=sys.stderr)
+            return 1
     except Refused as refused:
         print(f"\nThe demo stopped: {refused}", file=sys.stderr)
         return 1

@@ -188,10 +188,10 @@ def live(course: dict[str, Any], number: int) -> dict[str, Any]:
 PATIENCE = 60.0
 
 
-async def until(probe: Any, what: str, seconds: float = 0) -> Any:
+async def until(probe: Any, what: str, seconds: float = 0, every: float = 0.25) -> Any:
     seconds = max(seconds, PATIENCE)
-    for _ in range(int(seconds * 4)):
+    for _ in range(int(seconds / every)):
         if found := await probe():
             return found
-        await asyncio.sleep(0.25)
+        await asyncio.sleep(every)
     raise Refused(f"{what}: not within {seconds:.0f}s")
