@@ -57,6 +57,10 @@ def compose_services() -> str:
             f"      {prefix}_{s.upper()}: ${{{prefix}_{s.upper()}:?set {prefix}_{s.upper()}}}\n"
             for s in entry.secrets
         ]
+        calls = [
+            f"      {prefix}_{c.upper()}_URL: http://{c}:{registry.port_of(c)}\n"
+            for c in entry.calls
+        ]
         extra = [f"      {k}: {v}\n" for k, v in EXTRA_ENVIRONMENT.get(entry.name, {}).items()]
         blocks.append(
             f"  {entry.name}:\n"
@@ -71,6 +75,7 @@ def compose_services() -> str:
             f"      {prefix}_ENVIRONMENT: production\n"
             "      RAPPORT_IDENTITY_PUBLIC_KEY: ${RAPPORT_IDENTITY_PUBLIC_KEY:?set it}\n"
             + "".join(secrets)
+            + "".join(calls)
             + "".join(extra)
             + f'    ports: ["127.0.0.1:{entry.port}:{entry.port}"]\n'
         )

@@ -25,8 +25,11 @@ class ServiceEntry:
     port: int
     runs: bool  # built: `make run`, compose and the e2e stack start it
     publishes: bool = True  # has an outbox relay to the topic `<name>.events`
-    # The secrets production must be given, as settings of the service (INTAKE_CIPHER_KEY).
+    # The settings production must be given, as settings of the service (INTAKE_CIPHER_KEY):
+    # its secrets, and the public keys it must trust.
     secrets: tuple[str, ...] = ()
+    # The services it calls directly over HTTP: compose sets <NAME>_<CALLED>_URL for each.
+    calls: tuple[str, ...] = ()
 
 
 SERVICES: tuple[ServiceEntry, ...] = (
@@ -34,7 +37,18 @@ SERVICES: tuple[ServiceEntry, ...] = (
     ServiceEntry("intake", 8001, runs=True, secrets=("cipher_key", "digest_key")),
     ServiceEntry("scheduling", 8002, runs=True),
     ServiceEntry("forms", 8003, runs=True, secrets=("cipher_key",)),
-    ServiceEntry("audit", 8004, runs=True, publishes=False, secrets=("signing_key",)),
+    ServiceEntry(
+        "audit",
+        8004,
+        runs=True,
+        publishes=False,
+        secrets=("signing_key", "witness_key"),
+        calls=("witness",),
+    ),
+    # Cosigns the audit ledger's checkpoints; run by another organisation in production.
+    ServiceEntry(
+        "witness", 8005, runs=True, publishes=False, secrets=("signing_key", "log_public_key")
+    ),
 )
 BY_NAME = {entry.name: entry for entry in SERVICES}
 

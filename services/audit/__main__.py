@@ -3,6 +3,7 @@ every service topic, the checkpointer, the reconciler and the HTTP API."""
 
 from functools import partial
 
+import structlog
 from fastapi import FastAPI
 
 from services.audit import api, ledger, metrics
@@ -13,11 +14,14 @@ from services.audit.reconcile import Reconciler
 from services.audit.schema import ensure_audit_schema
 from services.audit.settings import AuditSettings
 from services.audit.signing import load_signer
+from services.audit.verifier import WitnessKey
+from services.audit.witnessing import HttpWitness
 from shared.error_mapping import add_error_mapping
 from shared.kafka import all_service_topics
 from shared.service import Context, Service
 
 CONSUMER = "audit-ledger"
+log = structlog.get_logger()
 
 
 async def setup(ctx: Context) -> None:
@@ -32,13 +36,22 @@ async def setup(ctx: Context) -> None:
     history = CheckpointLog(
         settings.kafka_bootstrap, settings.topic_policy(), settings.checkpoint_history_topic()
     )
-    checkpointer = Checkpointer(ctx.pool, signer, history)
+    checkpointer = Checkpointer(ctx.pool, signer, history, witness_of(settings))
     reconciler = Reconciler(ctx.pool, settings.kafka_bootstrap, topics, CONSUMER)
     ctx.app.state.audit = AuditApplication(ctx.pool, signer, checkpointer, reconciler, consumer)
     interval = settings.checkpoint_interval_seconds
     ctx.run("checkpointer", lambda: checkpointer.run(interval), component=checkpointer)
     ctx.run("reconciler", lambda: reconciler.run(settings.reconcile_interval_seconds))
     ctx.on_scrape(partial(metrics.refresh, ctx.pool, reconciler))
+
+
+def witness_of(settings: AuditSettings) -> HttpWitness | None:
+    """Without a witness key (development only) checkpoints are not cosigned, and bundles
+    do not verify: the verifier requires the cosignature."""
+    if not settings.witness_key:
+        log.warning("audit.no_witness", hint="set AUDIT_WITNESS_KEY (deploy/dev_env.sh does)")
+        return None
+    return HttpWitness(settings.witness_url, WitnessKey.parse(settings.witness_key))
 
 
 AUDIT = Service(name="audit", settings=AuditSettings, routers=[api.router], errors=api.ERRORS,

@@ -42,10 +42,13 @@ class AuditApplication:
     async def checkpoints(self, after_id: int, limit: int) -> list[dict[str, Any]]:
         return [c.as_json() for c in await checkpoints.page(self.pool, after_id, limit)]
 
-    def public_key(self) -> dict[str, str]:
+    def public_key(self) -> dict[str, Any]:
+        witness = self.checkpointer.witness
         return {"algorithm": "Ed25519", "public_key": self.signer.public_key_b64,
                 "key_id": self.signer.key_id,
-                "note_verifier_key": note_verifier_key(ORIGIN, self.signer.public_key)}  # fmt: skip
+                "note_verifier_key": note_verifier_key(ORIGIN, self.signer.public_key),
+                # Verifiers need it too; pin it from the witness's operator, not from here.
+                "witness_key": witness.key.vkey() if witness else None}  # fmt: skip
 
     async def latest_note(self) -> str:
         note = (await checkpoints.latest(self.pool)).signed_note()

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any, TypeAlias
 from uuid import UUID
 
-from services.audit import checkpoints, entries, proofs
+from services.audit import case_index, checkpoints, entries, proofs
 from services.audit.checkpoints import Checkpoint
 from services.audit.errors import NotFound, NotYetCheckpointed
 from services.audit.merkle import consistency_proof
@@ -57,18 +57,20 @@ async def case_history(
 async def case_bundle(
     db: Db, case_id: UUID, checkpoint_id: int | None, at: datetime | None
 ) -> dict[str, Any]:
-    """The case's entries proven against the checkpoint, which is shown to be a prefix of the
-    latest checkpoint, so the history cannot have been rewritten since."""
-    anchor = await checkpoints.chosen(db, checkpoint_id)
+    """The case's entries proven against the checkpoint (by default the newest the witness
+    cosigned), which is shown to be a prefix of the latest checkpoint, so the history cannot
+    have been rewritten since; and the case index's proof that they are all of the case's
+    events at that checkpoint. Every event is given, also with `at`: the replay stops at it
+    (scope.as_of), and the verifier can show that none is missing."""
+    anchor = await (checkpoints.chosen(db, checkpoint_id) if checkpoint_id is not None
+                    else checkpoints.latest_cosigned(db))  # fmt: skip
     latest = await checkpoints.latest(db)
     found = await case_entries(db, case_id, anchor)
-    if at is not None:
-        history = replay(str(case_id), found, anchor.as_json(), at)
-        occurred = {event["leaf_index"] for event in history["events"]}
-        found = [e for e in found if e.leaf_index in occurred]
     scope = {"kind": "case", "case_id": str(case_id), "as_of": at.isoformat() if at else None}
     chain = [anchor] if latest.id == anchor.id else [anchor, latest]
-    return await _bundle(db, scope, anchor, chain, found, complete=False)
+    bundle = await _bundle(db, scope, anchor, chain, found, complete=False)
+    bundle["case_index"] = await case_index.proof(db, case_id, anchor.id, anchor.tree_size)
+    return bundle
 
 
 async def ledger_bundle_head(db: Db, checkpoint_id: int | None, since_id: int) -> dict[str, Any]:

@@ -3,11 +3,14 @@
 Issued every few seconds while the tree grows, and on request; every one is kept. Before
 signing, the stored checkpoints are checked against the last one this process signed
 (trust.py) and the new tree is proven to extend both, so the ledger never signs a history
-that contradicts one it signed before.
+that contradicts one it signed before. Each note also commits to the case index
+(case_index.py), and once stored it is sent to the witness (witnessing.py), whose cosignature
+is kept with it.
 """
 
 import asyncio
 import base64
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeAlias
@@ -16,11 +19,12 @@ import asyncpg
 import structlog
 from aiokafka.errors import KafkaError
 
-from services.audit import entries, proofs, trust
+from services.audit import case_index, entries, proofs, trust, witnessing
 from services.audit.checkpoint_log import CheckpointLog
 from services.audit.errors import LedgerCorrupted, NoCheckpointYet, NotFound, SigningRefused
 from services.audit.signing import Signer
 from services.audit.verifier import (
+    CASE_INDEX_LINE,
     ORIGIN,
     checkpoint_body,
     checkpoint_note,
@@ -32,7 +36,11 @@ log = structlog.get_logger()
 Db: TypeAlias = asyncpg.Pool | asyncpg.Connection
 _ISSUING_LOCK = 4245
 _KEEP_SEQUENCE_ON = "SELECT setval(pg_get_serial_sequence('ledger_checkpoints', 'id'), $1)"
-_COLUMNS = "id, tree_size, root_hash, issued_at, key_id, signature, note_signature"
+_COLUMNS = (
+    "id, tree_size, root_hash, issued_at, key_id, signature, note_signature, case_index_root,"
+    " ARRAY(SELECT line FROM ledger_cosignatures c WHERE c.checkpoint_id = ledger_checkpoints.id"
+    " ORDER BY witness) AS cosignatures"
+)
 
 
 @dataclass(frozen=True)
@@ -44,6 +52,8 @@ class Checkpoint:
     key_id: str
     signature: bytes
     note_signature: bytes | None = None  # key hash || Ed25519 signature of note_text()
+    case_index_root: bytes | None = None  # None: from before the case index
+    cosignatures: Sequence[str] = ()  # the witnesses' lines (C2SP tlog-cosignature)
 
     @property
     def issued_at_text(self) -> str:
@@ -53,15 +63,18 @@ class Checkpoint:
         return checkpoint_body(self.tree_size, self.root_hash, self.issued_at_text)
 
     def note_text(self) -> str:
-        return checkpoint_note(ORIGIN, self.tree_size, self.root_hash,
-                               [f"checkpoint {self.id} {self.issued_at_text}"])  # fmt: skip
+        extensions = [f"checkpoint {self.id} {self.issued_at_text}"]
+        if self.case_index_root is not None:
+            extensions.append(CASE_INDEX_LINE + base64.b64encode(self.case_index_root).decode())
+        return checkpoint_note(ORIGIN, self.tree_size, self.root_hash, extensions)
 
     def signed_note(self) -> str | None:
-        """The C2SP tlog-checkpoint signed note; None for checkpoints from before notes."""
+        """The C2SP tlog-checkpoint signed note, with the witness's cosignature once it has
+        one; None for checkpoints from before notes."""
         if self.note_signature is None:
             return None
         blob = base64.b64encode(self.note_signature).decode()
-        return f"{self.note_text()}\n\u2014 {ORIGIN} {blob}\n"
+        return f"{self.note_text()}\n\u2014 {ORIGIN} {blob}\n" + "".join(self.cosignatures)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -83,10 +96,12 @@ class Checkpointer:
     """Signs the tree, but only after checking what is stored against what it signed itself
     (services/audit/trust.py); when a check fails it raises an alarm and stops."""
 
-    def __init__(self, pool: asyncpg.Pool, signer: Signer, history: CheckpointLog | None = None):
+    def __init__(self, pool: asyncpg.Pool, signer: Signer, history: CheckpointLog | None = None,
+                 witness: witnessing.HttpWitness | None = None):  # fmt: skip
         self.pool = pool
         self.signer = signer
         self.history = history  # the Kafka topic every signed checkpoint is published to
+        self.witness = witness  # asked to cosign each new checkpoint
         self.published_id: int | None = None  # None: the topic's newest not read yet
         self.trusted: Checkpoint | None = None  # the last checkpoint signed or verified here
         self.state, self.error = "signing", ""
@@ -100,15 +115,33 @@ class Checkpointer:
         """Sign the tree as it stands; with only_if_grown, only if it grew since the last."""
         try:
             issued = await self._issue(only_if_grown)
+            cosigned = await self._cosign_latest()
         except SigningRefused:
             raise
         except LedgerCorrupted as error:
             alarm = await trust.raise_alarm(self.pool, str(error))
             self._refuse(alarm.error)
             raise SigningRefused(f"{error}; signing is stopped until a person acts") from None
-        await self._publish_pending()
+        await self._publish_pending(cosigned)
+        return cosigned if issued and cosigned and cosigned.id == issued.id else issued
+
+    async def _cosign_latest(self) -> "Checkpoint | None":
+        """The witness's cosignature of the newest checkpoint, if it has none yet; a witness
+        that cannot cosign now is asked again next round (health says why)."""
         self.state, self.error = "signing", ""
-        return issued
+        latest = await latest_or_none(self.pool)
+        if self.witness is None or latest is None or latest.cosignatures:
+            return None
+        note = latest.signed_note()
+        if note is None:
+            return None
+        try:
+            await witnessing.cosign(self.pool, self.witness, latest.id, latest.tree_size, note)
+        except witnessing.WitnessUnavailable as error:
+            self.state, self.error = "witness_unavailable", str(error)
+            log.warning("checkpoint.not_cosigned", id=latest.id, error=str(error))
+            return None
+        return await _by_id_or_none(self.pool, latest.id)  # None if deleted meanwhile
 
     async def _issue(self, only_if_grown: bool) -> Checkpoint | None:
         async with self.pool.acquire() as conn, conn.transaction():
@@ -127,25 +160,29 @@ class Checkpointer:
             issued_at = datetime.now(UTC)
             if previous and issued_at < previous.issued_at:
                 issued_at = previous.issued_at  # the clock stepped back: time never runs back
-            new = self._signed(previous.id + 1 if previous else 1, size, root, issued_at)
+            new_id = previous.id + 1 if previous else 1
+            cases, version = await _advance_case_index(conn, previous, size)
+            new = self._signed(new_id, size, root, issued_at, cases)
             row = await conn.fetchrow(  # ids run on from the last: a gap means a deletion
-                "INSERT INTO ledger_checkpoints"
-                " (id, tree_size, root_hash, issued_at, key_id, signature, note_signature)"
-                f" VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {_COLUMNS}",
+                "INSERT INTO ledger_checkpoints (id, tree_size, root_hash, issued_at, key_id,"
+                " signature, note_signature, case_index_root, case_index_version)"
+                f" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING {_COLUMNS}",
                 new.id, new.tree_size, new.root_hash, new.issued_at, new.key_id,
-                new.signature, new.note_signature,
+                new.signature, new.note_signature, new.case_index_root, version,
             )  # fmt: skip
             await conn.execute(_KEEP_SEQUENCE_ON, row["id"])  # for any writer using the default
         self.trusted = Checkpoint(**dict(row))
         return self.trusted
 
-    def _signed(self, checkpoint_id: int, size: int, root: bytes, at: datetime) -> Checkpoint:
+    def _signed(self, checkpoint_id: int, size: int, root: bytes, at: datetime,
+                cases: bytes) -> Checkpoint:  # fmt: skip
         signature = self.signer.sign(checkpoint_body(size, root, rfc3339(at)))
-        draft = Checkpoint(checkpoint_id, size, root, at, self.signer.key_id, signature)
+        draft = Checkpoint(checkpoint_id, size, root, at, self.signer.key_id, signature,
+                           case_index_root=cases)  # fmt: skip
         key_hash = note_key_hash(ORIGIN, self.signer.public_key)
         note_signature = key_hash + self.signer.sign(draft.note_text().encode())
         return Checkpoint(checkpoint_id, size, root, at, self.signer.key_id, signature,
-                          note_signature)  # fmt: skip
+                          note_signature, cases)  # fmt: skip
 
     async def _no_open_alarm(self, conn: asyncpg.Connection) -> None:
         alarm = await trust.open_alarm(conn)
@@ -184,11 +221,13 @@ class Checkpointer:
         if self.trusted is None or stored.id > self.trusted.id:
             self.trusted = stored
 
-    async def _publish_pending(self) -> None:
+    async def _publish_pending(self, cosigned: "Checkpoint | None") -> None:
         """Every stored checkpoint not published yet, in order (two instances may both
-        publish one: readers take a checkpoint id once)."""
+        publish one: readers take a checkpoint id once), and again once it is cosigned."""
         if self.history is None or self.published_id is None:
             return
+        if cosigned and cosigned.id <= self.published_id:
+            await self.history.publish(cosigned.id, cosigned.signed_note() or "")
         for checkpoint in await between(self.pool, self.published_id + 1, 2**62):
             note = checkpoint.signed_note()
             if note is not None:
@@ -223,6 +262,16 @@ class Checkpointer:
             log.warning("checkpoint.unpublished", error=repr(error))
 
 
+async def _advance_case_index(conn: asyncpg.Connection, previous: Checkpoint | None,
+                              size: int) -> tuple[bytes, int | None]:  # fmt: skip
+    """The case index at `size`, from the previous checkpoint's (or from the first leaf when
+    that one predates the index), and the version its changes are stored under."""
+    if previous is None or previous.case_index_root is None:
+        return await case_index.advance(conn, 0, size, 0, case_index.EMPTY_ROOT)
+    return await case_index.advance(conn, previous.tree_size, size, previous.id,
+                                    previous.case_index_root)  # fmt: skip
+
+
 async def _check_extends(conn: asyncpg.Connection, previous: Checkpoint | None, size: int,
                          root: bytes) -> None:  # fmt: skip
     if previous is None:
@@ -250,6 +299,15 @@ async def latest(db: Db) -> Checkpoint:
     if checkpoint is None:
         raise NoCheckpointYet("no checkpoint has been issued yet; POST /checkpoints issues one")
     return checkpoint
+
+
+async def latest_cosigned(db: Db) -> Checkpoint:
+    """The newest checkpoint a witness cosigned, or the latest when none is."""
+    row = await db.fetchrow(
+        f"SELECT {_COLUMNS} FROM ledger_checkpoints WHERE id ="
+        " (SELECT max(checkpoint_id) FROM ledger_cosignatures)"
+    )
+    return Checkpoint(**dict(row)) if row else await latest(db)
 
 
 async def by_id(db: Db, checkpoint_id: int) -> Checkpoint:

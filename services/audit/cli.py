@@ -3,15 +3,20 @@
     python -m services.audit.cli export --case ID [--checkpoint N] [--at TIME]
         [--trusted-checkpoint FILE] -o case.json
     python -m services.audit.cli export --ledger [--checkpoint N] [--since N] -o ledger.json
-    python -m services.audit.cli verify BUNDLE --public-key KEY [--trusted-checkpoint FILE]
+    python -m services.audit.cli verify BUNDLE --public-key KEY --witness-key WKEY
+        [--trusted-checkpoint FILE]
     python -m services.audit.cli resume-signing --by NAME --reason TEXT
-    python -m services.audit.cli timeline BUNDLE [--public-key KEY] [--json]
+    python -m services.audit.cli timeline BUNDLE [--public-key KEY --witness-key WKEY] [--json]
     python -m services.audit.cli public-key
+    python -m services.audit.cli witness-key
 
 `export` and `public-key` ask the audit service through the gateway (--url, default
 http://127.0.0.1:8000/audit) with an auditor's access token (--token, or RAPPORT_TOKEN; in
 development `make token ROLE=auditor SITE=north`); `verify` and `timeline` work offline on
-the bundle alone. KEY is base64, or a file holding it.
+the bundle alone. KEY is base64, or a file holding it. WKEY is the witness's verifier key
+(name+hash+base64, or a file holding it; RAPPORT_WITNESS_KEY by default): a bundle is valid
+only with the witness's cosignature. Pin both keys from their owners (the witness's from the
+organisation that runs it), not from `public-key` / `witness-key`, which show what is served.
 `resume-signing` is a person's decision, after an alarm stopped the checkpointer (see
 services/audit/trust.py), that it may sign again; it is recorded, with who and why, in the
 audit database (AUDIT_DATABASE_URL, or --database-url).
@@ -100,7 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "verify":
         trusted = args.trusted_checkpoint
         extra = ["--trusted-checkpoint", str(trusted)] if trusted else []
-        return verifier.main([str(args.bundle), "--public-key", args.public_key, *extra])
+        return verifier.main([str(args.bundle), "--public-key", args.public_key,
+                              "--witness-key", _witness_key(args), *extra])  # fmt: skip
     if args.command == "resume-signing":
         return asyncio.run(_resume_signing(args.database_url, args.by, args.reason))
     if args.command == "timeline":
@@ -108,8 +114,9 @@ def main(argv: list[str] | None = None) -> int:
     token = args.token or os.environ.get("RAPPORT_TOKEN", "")
     bearer = {"Authorization": f"Bearer {token}"} if token else {}
     with httpx.Client(base_url=args.url, headers=bearer, timeout=120) as client:
-        if args.command == "public-key":
-            print(_get(client, "/checkpoints/public-key", {})["public_key"])
+        if args.command in ("public-key", "witness-key"):
+            served = _get(client, "/checkpoints/public-key", {})
+            print(served["public_key" if args.command == "public-key" else "witness_key"])
             return 0
         chosen = (("checkpoint", args.checkpoint), ("at", args.at), ("since", args.since))
         params = {k: v for k, v in chosen if v}
@@ -128,7 +135,9 @@ def _timeline(args: argparse.Namespace) -> int:
     bundle = json.loads(Path(args.bundle).read_text())
     status = 0
     if args.public_key:
-        report = verifier.verify_bundle(bundle, verifier.read_public_key(args.public_key))
+        witness = verifier.WitnessKey.parse(verifier.text_or_file(_witness_key(args)))
+        report = verifier.verify_bundle(bundle, verifier.read_public_key(args.public_key),
+                                        witness=witness)  # fmt: skip
         print(verifier.describe(report), file=sys.stderr)
         status = 0 if report.valid else 1
     print(timeline(bundle, args.json), end="")
@@ -148,6 +157,13 @@ async def _resume_signing(url: str | None, by: str, reason: str) -> int:
     names = ", ".join(f"#{i}" for i in resolved)
     print(f"resolved alarms {names}" if resolved else "no open alarm", file=sys.stderr)
     return 0
+
+
+def _witness_key(args: argparse.Namespace) -> str:
+    key = args.witness_key or os.environ.get("RAPPORT_WITNESS_KEY", "")
+    if not key:
+        raise SystemExit("give --witness-key (or RAPPORT_WITNESS_KEY): the witness's key")
+    return str(key)
 
 
 def _get(client: httpx.Client, path: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -180,12 +196,14 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--trusted-checkpoint", type=Path,
                         help="prove the case bundle extends this checkpoint (JSON)")  # fmt: skip
     key = commands.add_parser("public-key", help="print the ledger's public key (pin it!)")
-    for command in (export, key):
+    witness = commands.add_parser("witness-key", help="print the witness key the ledger uses")
+    for command in (export, key, witness):
         command.add_argument("--url", default="http://127.0.0.1:8000/audit")
         command.add_argument("--token", help="an auditor's access token (or RAPPORT_TOKEN)")
     verify = commands.add_parser("verify", help="check a bundle offline")
     verify.add_argument("bundle", type=Path)
     verify.add_argument("--public-key", required=True)
+    verify.add_argument("--witness-key", help="the witness's verifier key (or a file holding it)")
     verify.add_argument("--trusted-checkpoint", type=Path, help="a checkpoint (JSON) you kept")
     resume = commands.add_parser("resume-signing", help="let the checkpointer sign after an alarm")
     resume.add_argument("--by", required=True, help="who decided")
@@ -194,6 +212,7 @@ def _parser() -> argparse.ArgumentParser:
     show = commands.add_parser("timeline", help="print a case bundle as a timeline, offline")
     show.add_argument("bundle", type=Path)
     show.add_argument("--public-key", help="verify the bundle first")
+    show.add_argument("--witness-key", help="the witness's verifier key, to verify with")
     show.add_argument("--json", action="store_true", help="the replayed history as JSON")
     return parser
 

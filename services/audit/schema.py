@@ -2,6 +2,7 @@
 
 import asyncpg
 
+from services.audit import case_index, witnessing
 from shared.schema import APPEND_ONLY_FUNCTION, append_only, create_idempotently
 
 AUDIT_SCHEMA = """
@@ -66,10 +67,11 @@ CREATE TABLE IF NOT EXISTS reconciliation_marks (
 
 
 # The ledger is never rewritten, even by the table's owner (shared/schema.py).
-LEDGER_APPEND_ONLY = APPEND_ONLY_FUNCTION + "".join(
-    append_only(table) for table in ("ledger_entries", "ledger_nodes", "ledger_checkpoints")
-)
+LEDGER_TABLES = ("ledger_entries", "ledger_nodes", "ledger_checkpoints", "ledger_cosignatures",
+                 *case_index.TABLES)  # fmt: skip
+LEDGER_APPEND_ONLY = APPEND_ONLY_FUNCTION + "".join(append_only(t) for t in LEDGER_TABLES)
+TRUST_SCHEMA = witnessing.COSIGNATURES_SCHEMA + case_index.CASE_INDEX_SCHEMA
 
 
 async def ensure_audit_schema(conn: asyncpg.Connection) -> None:
-    await create_idempotently(conn, AUDIT_SCHEMA + LEDGER_APPEND_ONLY)
+    await create_idempotently(conn, AUDIT_SCHEMA + TRUST_SCHEMA + LEDGER_APPEND_ONLY)

@@ -24,6 +24,10 @@ class AuditSettings(ServiceSettings):
     # named after the ledger's database, so two ledgers on one Kafka never share a history.
     checkpoint_topic: str | None = None
     reconcile_interval_seconds: float = Field(default=60.0, gt=0)
+    # The witness that cosigns each checkpoint (services/witness), and its verifier key
+    # (name+hash+base64, as its GET /public-key says): required in production.
+    witness_url: str = f"http://127.0.0.1:{registry.port_of('witness')}"
+    witness_key: str | None = None
 
     def checkpoint_history_topic(self) -> str:
         database = urlsplit(self.database_url).path.strip("/") or "audit"
@@ -33,4 +37,7 @@ class AuditSettings(ServiceSettings):
     def production_needs_a_key(self) -> "AuditSettings":
         if self.environment == "production" and self.signing_key is None:
             raise ValueError("AUDIT_SIGNING_KEY is required in production")
+        if self.environment == "production" and self.witness_key is None:
+            raise ValueError("AUDIT_WITNESS_KEY is required in production: verifiers need a"
+                             " witness's cosignature")  # fmt: skip
         return self

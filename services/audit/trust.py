@@ -21,7 +21,7 @@ import structlog
 from prometheus_client import Counter, Gauge
 
 from services.audit.errors import LedgerCorrupted
-from services.audit.verifier import verify_checkpoint_signature
+from services.audit.verifier import ORIGIN, open_note, verify_checkpoint_signature
 
 if TYPE_CHECKING:
     from services.audit.checkpoints import Checkpoint
@@ -74,7 +74,11 @@ async def check_history(conn: asyncpg.Connection, trusted: "Checkpoint | None",
 
 
 def _check_signature(checkpoint: "Checkpoint", public_key: bytes) -> None:
-    if not verify_checkpoint_signature(public_key, checkpoint.body(), checkpoint.signature):
+    """Both signatures: the note's covers the case index root the next checkpoint builds on."""
+    note = checkpoint.signed_note()
+    if not verify_checkpoint_signature(public_key, checkpoint.body(), checkpoint.signature) or (
+        note is not None and open_note(note, ORIGIN, public_key) is None
+    ):
         raise LedgerCorrupted(f"checkpoint #{checkpoint.id} does not carry this ledger's signature")
 
 

@@ -7,6 +7,7 @@ functions from here, so the log and the verifier cannot disagree on how a hash i
 Hashing is RFC 9162 §2.1.1 (Certificate Transparency v2) with SHA-256.
 
     python verifier.py bundle.json --public-key <base64, or a file holding it>
+        --witness-key <the witness's verifier key name+hash+base64, or a file holding it>
         [--trusted-checkpoint checkpoint.json]   (one you kept from before: GET /checkpoints/N)
 
 prints `valid` and what was proven, or `INVALID` with the first bad entry (by leaf index) and
@@ -21,6 +22,7 @@ import hashlib
 import itertools
 import json
 import sys
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -156,6 +158,63 @@ def open_note(signed: str, name: str, public_key: bytes) -> str | None:
     return None
 
 
+# C2SP tlog-cosignature/v1: a witness signs "cosignature/v1\ntime <unix seconds>\n" + the note's
+# text; its line is "— name base64(key hash || 8-byte big-endian time || signature)", its key
+# hash made with the algorithm byte 0x04, and its verifier key name+hex(key hash)+base64(0x04||key).
+_COSIGNATURE_ALG = b"\x04"
+
+
+@dataclass(frozen=True)
+class WitnessKey:
+    name: str
+    public_key: bytes
+
+    @classmethod
+    def parse(cls, vkey: str) -> "WitnessKey":
+        """From the witness's verifier key, name+hex(key hash)+base64(0x04 || key)."""
+        name, key_hash, encoded = vkey.strip().split("+", 2)  # a name holds no "+"; base64 may
+        raw = base64.b64decode(encoded, validate=True)
+        if raw[:1] != _COSIGNATURE_ALG or len(raw) != 33:
+            raise ValueError("not a cosignature/v1 verifier key (algorithm 0x04, 32-byte key)")
+        key = cls(name, raw[1:])
+        if bytes.fromhex(key_hash) != key.key_hash:
+            raise ValueError(f"the verifier key's hash does not match its key ({vkey})")
+        return key
+
+    @property
+    def key_hash(self) -> bytes:
+        digest = hashlib.sha256(self.name.encode() + b"\n" + _COSIGNATURE_ALG + self.public_key)
+        return digest.digest()[:4]
+
+    def vkey(self) -> str:
+        encoded = base64.b64encode(_COSIGNATURE_ALG + self.public_key).decode()
+        return f"{self.name}+{self.key_hash.hex()}+{encoded}"
+
+
+def cosignature_message(text: str, timestamp: int) -> bytes:
+    return f"cosignature/v1\ntime {timestamp}\n{text}".encode()
+
+
+def cosigned_at(signed: str, witness: WitnessKey) -> int | None:
+    """When the witness cosigned the note (unix seconds), if it carries its valid cosignature."""
+    text, sep, signatures = signed.rpartition("\n\n")
+    for line in signatures.splitlines() if sep else []:
+        signer, _, blob = line.removeprefix(_SIG_PREFIX).partition(" ")
+        if not line.startswith(_SIG_PREFIX) or signer != witness.name:
+            continue
+        try:
+            raw = base64.b64decode(blob, validate=True)
+        except binascii.Error:
+            continue
+        if len(raw) != 76 or raw[:4] != witness.key_hash:
+            continue
+        timestamp = int.from_bytes(raw[4:12], "big")
+        message = cosignature_message(text + "\n", timestamp)
+        if verify_checkpoint_signature(witness.public_key, message, raw[12:]):
+            return timestamp
+    return None
+
+
 def key_id_of(public_key: bytes) -> str:
     """A short public name of a signing key, carried in every checkpoint; not secret."""
     return hashlib.sha256(public_key).hexdigest()[:16]
@@ -216,6 +275,68 @@ class _Roots:
         for left in reversed(self._edge[:-1]):
             result = node_hash(left, result)
         return result
+
+
+# The case index: a second Merkle structure, whose root each checkpoint's note commits to in an
+# extension line "case-index <base64 root>" (verifiers of the standard ignore it; the signature
+# covers it). It maps each case to its event count and the digest of its event list, so a
+# case's bundle shows it holds every event of the case. Cases fall into 2**16 buckets by the
+# first two bytes of SHA-256(case id); a bucket's hash is leaf_hash of its records (16-byte
+# case id || 8-byte count || 32-byte digest) sorted, and the buckets are the leaves of a
+# perfect tree of 16 levels (node_hash). A case's digest runs over its events in ledger order:
+# d = SHA-256(0x02 || d || 8-byte leaf index || 16-byte event id), from 32 zero bytes.
+CASE_INDEX_LEVELS = 16
+CASE_INDEX_LINE = "case-index "
+EMPTY_CASE_DIGEST = bytes(HASH_SIZE)
+
+
+def uuid_bytes(value: str) -> bytes:
+    return uuid.UUID(str(value)).bytes
+
+
+def case_bucket(case_id: str) -> int:
+    return int.from_bytes(hashlib.sha256(uuid_bytes(case_id)).digest()[:2], "big")
+
+
+def next_case_digest(digest: bytes, leaf_index: int, event_id: str | bytes) -> bytes:
+    """The digest with one more event; its id as text, or its 16 bytes."""
+    raw = event_id if isinstance(event_id, bytes) else uuid_bytes(event_id)
+    return hashlib.sha256(b"\x02" + digest + leaf_index.to_bytes(8, "big") + raw).digest()
+
+
+def case_record(case_id: str, count: int, digest: bytes) -> bytes:
+    return uuid_bytes(case_id) + count.to_bytes(8, "big") + digest
+
+
+def bucket_hash(records: Iterable[bytes]) -> bytes:
+    return leaf_hash(b"".join(sorted(records)))
+
+
+def _empty_subtrees() -> list[bytes]:
+    hashes = [bucket_hash([])]
+    for _ in range(CASE_INDEX_LEVELS):
+        hashes.append(node_hash(hashes[-1], hashes[-1]))
+    return hashes
+
+
+EMPTY_SUBTREES = _empty_subtrees()  # the hash of an empty subtree at each level
+
+
+def case_index_root(bucket: int, bucket_digest: bytes, siblings: Sequence[bytes]) -> bytes:
+    """The root from a bucket's hash and its 16 siblings, from the bucket up."""
+    digest = bucket_digest
+    for level, sibling in enumerate(siblings):
+        left = bucket >> level & 1
+        digest = node_hash(sibling, digest) if left else node_hash(digest, sibling)
+    return digest
+
+
+def case_index_of(note_text: str) -> bytes | None:
+    """The case index root a checkpoint's note commits to, if any."""
+    for line in note_text.splitlines()[3:]:
+        if line.startswith(CASE_INDEX_LINE):
+            return base64.b64decode(line.removeprefix(CASE_INDEX_LINE), validate=True)
+    return None
 
 
 # A bundle, as the ledger exports it (JSON):
@@ -291,10 +412,13 @@ class _Checkpoint:
 
 
 def verify_bundle(
-    bundle: dict[str, Any], public_key: bytes, trusted: dict[str, Any] | None = None
+    bundle: dict[str, Any],
+    public_key: bytes,
+    trusted: dict[str, Any] | None = None,
+    witness: WitnessKey | None = None,
 ) -> Report:
-    """Every check an auditor needs, against nothing but the bundle and the ledger's key, and
-    the checkpoint the auditor kept from before (`trusted`), if any."""
+    """Every check an auditor needs, against nothing but the bundle, the ledger's key, the
+    witness's key, and the checkpoint the auditor kept from before (`trusted`), if any."""
     report = Report()
     if bundle.get("format") != BUNDLE_FORMAT:
         report.fail("bundle", f"format is {bundle.get('format')!r}, expected {BUNDLE_FORMAT!r}")
@@ -312,10 +436,13 @@ def verify_bundle(
     report.checkpoints, report.entries = len(checkpoints), len(entries)
     report.anchor = {"id": anchor.id, "tree_size": anchor.tree_size, "issued_at": anchor.issued_at}
     _check_signatures(report, checkpoints, public_key)
+    _check_witness(report, anchor, witness)
     _check_chain(report, checkpoints, bundle.get("consistency", []))
     _check_inclusion(report, anchor, entries, bundle.get("scope", {}), bool(bundle.get("complete")))
     if bundle.get("complete"):
         _check_complete(report, checkpoints, anchor, entries)
+    if bundle.get("scope", {}).get("kind") == "case":
+        _check_case_index(report, anchor, entries, bundle, public_key)
     if trusted is not None:
         _check_trusted(report, _Checkpoint.parse(trusted), checkpoints, bundle, public_key)
     return report
@@ -371,6 +498,18 @@ def _check_signatures(report: Report, checkpoints: list[_Checkpoint], public_key
             report.fail(str(c), f"the signature does not verify with the given key{named}")
         if c.note is not None:
             _check_note(report, c, public_key)
+
+
+def _check_witness(report: Report, anchor: _Checkpoint, witness: WitnessKey | None) -> None:
+    """The witness vouches that the anchor extends every checkpoint it cosigned before: a
+    ledger rewritten by someone with database access cannot get its cosignature."""
+    if witness is None:
+        report.fail("bundle", "no witness key given (--witness-key): without the witness's"
+                    " cosignature the ledger's own signature cannot show it was not"
+                    " rewritten")  # fmt: skip
+    elif anchor.note is None or cosigned_at(anchor.note, witness) is None:
+        report.fail(str(anchor), f"carries no valid cosignature by the witness {witness.name}"
+                    " (export against a checkpoint the witness cosigned)")  # fmt: skip
 
 
 def _check_note(report: Report, c: _Checkpoint, public_key: bytes) -> None:
@@ -451,6 +590,55 @@ def _check_versions(
             expected = version + 1
 
 
+def _check_case_index(report: Report, anchor: _Checkpoint,
+                      entries: list[tuple[int, str, list[bytes] | None]], bundle: dict[str, Any],
+                      public_key: bytes) -> None:  # fmt: skip
+    """The case's entries are every event the anchor's case index lists for the case."""
+    case_id = str(bundle["scope"].get("case_id"))
+    subject, text = f"case {case_id}", open_note(anchor.note or "", ORIGIN, public_key)
+    root = case_index_of(text) if text else None
+    if root is None:
+        report.fail(str(anchor), "its signed note commits to no case index (it predates the"
+                    " index): export the case against a newer checkpoint")  # fmt: skip
+        return
+    try:
+        listed = _proven_case_events(case_id, bundle["case_index"], root)
+    except (KeyError, TypeError, ValueError) as error:
+        report.fail(subject, f"the bundle's case index is malformed or not the one checkpoint"
+                    f" #{anchor.id} signed: {error}")  # fmt: skip
+        return
+    held = {index: _json_or_empty(envelope).get("event_id") for index, envelope, _ in entries}
+    for position, (index, event_id) in enumerate(listed, 1):
+        if held.get(index) != event_id:
+            report.fail(subject, f"event {event_id} (leaf index {index}), event {position} of"
+                        f" the {len(listed)} that checkpoint #{anchor.id} commits to for the"
+                        " case, is missing from the bundle", index)  # fmt: skip
+    for index in sorted(set(held) - {index for index, _ in listed}):
+        report.fail(f"entry {index}", f"event {held[index]} is not one of the events of case"
+                    f" {case_id} at checkpoint #{anchor.id}", index)  # fmt: skip
+
+
+def _proven_case_events(case_id: str, proof: dict[str, Any], root: bytes) -> list[tuple[int, str]]:
+    """The case's events as its case index proof lists them, once the proof is checked."""
+    bucket = case_bucket(case_id)
+    records = [case_record(str(c), int(n), bytes.fromhex(d)) for c, n, d in proof["records"]]
+    siblings = [bytes.fromhex(h) for h in proof["siblings"]]
+    if len(siblings) != CASE_INDEX_LEVELS or not _all_hash_sized(*siblings):
+        raise ValueError(f"it needs {CASE_INDEX_LEVELS} sibling hashes")
+    if case_index_root(bucket, bucket_hash(records), siblings) != root:
+        raise ValueError("its bucket and siblings do not hash to the signed root")
+    ours = [r for r in records if r[:16] == uuid_bytes(case_id)]
+    count = int.from_bytes(ours[0][16:24], "big") if ours else 0
+    digest = ours[0][24:] if ours else EMPTY_CASE_DIGEST
+    listed = [(int(index), str(uuid.UUID(str(event_id)))) for index, event_id in proof["events"]]
+    chained = EMPTY_CASE_DIGEST
+    for index, event_id in listed:
+        chained = next_case_digest(chained, index, event_id)
+    if len(ours) > 1 or (len(listed), chained) != (count, digest):
+        raise ValueError(f"its list of the case's events is not the signed one ({count} events)")
+    return listed
+
+
 def _check_complete(
     report: Report,
     checkpoints: list[_Checkpoint],
@@ -512,11 +700,14 @@ def describe(report: Report) -> str:
     return "\n".join(lines)
 
 
+def text_or_file(value: str) -> str:
+    path = Path(value)
+    return path.read_text().strip() if path.is_file() else value
+
+
 def read_public_key(value: str) -> bytes:
     """A base64 public key, or the path of a file that holds one."""
-    path = Path(value)
-    text = path.read_text().strip() if path.is_file() else value
-    key = _b64(text)
+    key = _b64(text_or_file(value))
     if len(key) != 32:
         raise ValueError(f"an Ed25519 public key is 32 bytes, not {len(key)}")
     return key
@@ -526,11 +717,17 @@ def main(argv: Iterable[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Verify a Rapport audit bundle offline.")
     parser.add_argument("bundle", type=Path)
     parser.add_argument("--public-key", required=True, help="base64, or a file holding it")
+    parser.add_argument(
+        "--witness-key",
+        required=True,
+        help="the witness's verifier key (name+hash+base64), or a file holding it",
+    )
     parser.add_argument("--trusted-checkpoint", type=Path,
                         help="a checkpoint (JSON) you kept: the bundle must extend it")  # fmt: skip
     args = parser.parse_args(None if argv is None else list(argv))
     try:
         public_key = read_public_key(args.public_key)
+        witness = WitnessKey.parse(text_or_file(args.witness_key))
         bundle = json.loads(args.bundle.read_text())
         trusted = (
             json.loads(args.trusted_checkpoint.read_text()) if args.trusted_checkpoint else None
@@ -540,7 +737,7 @@ def main(argv: Iterable[str] | None = None) -> int:
     except (OSError, ValueError, KeyError, TypeError, binascii.Error) as error:
         print(f"cannot read the input: {error}", file=sys.stderr)
         return 2
-    report = verify_bundle(bundle, public_key, trusted)
+    report = verify_bundle(bundle, public_key, trusted, witness)
     print(describe(report))
     return 0 if report.valid else 1
 

@@ -8,12 +8,12 @@ the witness last cosigned (else a conflict that tells the log that size); the co
 proof from that tree to the new one verifies. The cosignature is C2SP tlog-cosignature:
 Ed25519 over "cosignature/v1\\ntime <unix seconds>\\n" + the note's text.
 
-Not yet: the HTTP endpoint, its own process started by `make run`, and the audit service
-asking it for a cosignature (see the final report of issue 8).
+The HTTP side (api.py) maps the refusals to the protocol's statuses: 404 an unknown log, 403
+not signed by it, 400 an old size above the new, 409 a stale old size (the body says the
+witness's), 422 a proof that does not verify.
 """
 
 import base64
-import hashlib
 import struct
 import time
 from dataclasses import dataclass
@@ -21,7 +21,13 @@ from dataclasses import dataclass
 import asyncpg
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from services.audit.verifier import EMPTY_ROOT, open_note, verify_consistency
+from services.audit.verifier import (
+    EMPTY_ROOT,
+    WitnessKey,
+    cosignature_message,
+    open_note,
+    verify_consistency,
+)
 
 WITNESS_SCHEMA = """
 CREATE TABLE IF NOT EXISTS witness_latest (
@@ -31,11 +37,22 @@ CREATE TABLE IF NOT EXISTS witness_latest (
     cosigned_at timestamptz NOT NULL DEFAULT now()
 );
 """
-_COSIGNATURE_ALG = b"\x04"
 
 
 class WitnessRefused(Exception):
-    """The checkpoint is not cosigned: the reason says why."""
+    """The checkpoint is not cosigned: the reason says why (422: it does not extend)."""
+
+
+class UnknownLog(WitnessRefused):
+    """404: the note's origin is not a log this witness follows."""
+
+
+class NotSignedByLog(WitnessRefused):
+    """403: the note does not carry the log's signature."""
+
+
+class BadOldSize(WitnessRefused):
+    """400: the old size is above the checkpoint's."""
 
 
 class OldSizeConflict(WitnessRefused):
@@ -50,21 +67,27 @@ class Log:
     public_key: bytes  # the log's Ed25519 key, which signs its notes under `origin`
 
 
-def cosignature_key_hash(name: str, public_key: bytes) -> bytes:
-    return hashlib.sha256(name.encode() + b"\n" + _COSIGNATURE_ALG + public_key).digest()[:4]
-
-
 class Witness:
     def __init__(self, pool: asyncpg.Pool, name: str, key: Ed25519PrivateKey, log: Log):
         self.pool, self.name, self.key, self.log = pool, name, key, log
+        self.public = WitnessKey(name, key.public_key().public_bytes_raw())
+
+    async def ensure_schema(self) -> None:
+        async with self.pool.acquire() as conn:
+            await conn.execute(WITNESS_SCHEMA)
 
     async def add_checkpoint(self, old_size: int, proof: list[bytes], note: str) -> str:
         """The cosignature line for `note`, once it is shown to extend the last cosigned."""
+        origin = note.partition("\n")[0]
+        if origin != self.log.origin:
+            raise UnknownLog(f"this witness does not follow the log {origin!r}")
         text = open_note(note, self.log.origin, self.log.public_key)
         if text is None:
-            raise WitnessRefused(f"the note is not signed by the log {self.log.origin}")
+            raise NotSignedByLog(f"the note is not signed by the log {self.log.origin}")
         lines = text.splitlines()
         size, root = int(lines[1]), base64.b64decode(lines[2])
+        if old_size > size:
+            raise BadOldSize(f"the old size {old_size} is above the checkpoint's {size}")
         async with self.pool.acquire() as conn, conn.transaction():
             latest = await conn.fetchrow(
                 "SELECT tree_size, root_hash FROM witness_latest WHERE origin = $1 FOR UPDATE",
@@ -88,8 +111,6 @@ class Witness:
 
     def _cosign(self, text: str) -> str:
         now = int(time.time())
-        signed = f"cosignature/v1\ntime {now}\n{text}".encode()
-        public = self.key.public_key().public_bytes_raw()
-        blob = cosignature_key_hash(self.name, public) + struct.pack(">Q", now)
-        blob += self.key.sign(signed)
+        blob = self.public.key_hash + struct.pack(">Q", now)
+        blob += self.key.sign(cosignature_message(text, now))
         return f"\u2014 {self.name} {base64.b64encode(blob).decode()}\n"

@@ -39,9 +39,10 @@ async def test_exported_case_bundle_verifies_offline_and_prints_its_timeline(
     auditor = await through_gateway(stack)
 
     key.write_text(cli("public-key", *auditor).stdout)
+    witness = cli("witness-key", *auditor).stdout.strip()
     exported = cli("export", "--case", case_id, *auditor, "-o", str(bundle))
-    verified = cli("verify", str(bundle), "--public-key", str(key))
-    shown = cli("timeline", str(bundle), "--public-key", str(key))
+    verified = cli("verify", str(bundle), "--public-key", str(key), "--witness-key", witness)
+    shown = cli("timeline", str(bundle), "--public-key", str(key), "--witness-key", witness)
 
     assert exported.returncode == 0, exported.stderr
     assert verified.returncode == 0 and verified.stdout.startswith("valid: 2 entries")
@@ -60,6 +61,7 @@ async def test_bundle_changed_after_export_fails_with_the_leaf_named(
     path, auditor = tmp_path / "case.json", await through_gateway(stack)
     assert cli("export", "--case", case_id, *auditor, "-o", str(path)).returncode == 0
     key = cli("public-key", *auditor).stdout.strip()
+    witness = cli("witness-key", *auditor).stdout.strip()
 
     bundle = json.loads(path.read_text())
     entry = bundle["entries"][0]
@@ -67,7 +69,7 @@ async def test_bundle_changed_after_export_fails_with_the_leaf_named(
         '"referral_source":"gp"', '"referral_source":"self"'
     )
     path.write_text(json.dumps(bundle))
-    verified = cli("verify", str(path), "--public-key", key)
+    verified = cli("verify", str(path), "--public-key", key, "--witness-key", witness)
 
     assert verified.returncode == 1
     assert f"first bad entry: leaf index {entry['leaf_index']}" in verified.stdout

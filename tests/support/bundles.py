@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 
 from services.audit import cli
-from services.audit.verifier import describe, read_public_key, verify_bundle
+from services.audit.verifier import WitnessKey, describe, read_public_key, verify_bundle
 from tests.support.gateway_identity import AUDITOR
 from tests.support.ledger import LedgerMark
 from tests.support.stack import ROOT
@@ -30,9 +30,10 @@ def verify_ledger_since(mark: LedgerMark, folder: Path) -> dict[str, Any]:
     """The verdict on the ledger from the mark's checkpoint to one issued now."""
     with httpx.Client(base_url=mark.url, auth=AUDITOR, timeout=120) as audit:
         anchor = audit.post("/checkpoints").json()
-        key = audit.get("/checkpoints/public-key").json()["public_key"]
+        keys = audit.get("/checkpoints/public-key").json()
+        key, witness = keys["public_key"], keys["witness_key"]  # this machine's witness
         if mark.checkpoint["tree_size"] <= WHOLE_LEDGER_MAX:
-            return _whole(mark, folder, key)
+            return _whole(mark, folder, key, witness)
         bundle = audit.get("/ledger/bundle", params={"checkpoint": anchor["id"],
                            "since": mark.checkpoint["id"]}).json()  # fmt: skip
         after = mark.checkpoint["tree_size"] - 1
@@ -42,18 +43,18 @@ def verify_ledger_since(mark: LedgerMark, folder: Path) -> dict[str, Any]:
             bundle["entries"] += page["items"]
             after = page["next"]
     bundle["complete"] = False  # the leaves since the mark, not before it
-    report = verify_bundle(bundle, read_public_key(key))
+    report = verify_bundle(bundle, read_public_key(key), witness=WitnessKey.parse(witness))
     return _summary(bundle, describe(report), 0 if report.valid else 1, "since the mark")
 
 
-def _whole(mark: LedgerMark, folder: Path, key: str) -> dict[str, Any]:
+def _whole(mark: LedgerMark, folder: Path, key: str, witness: str) -> dict[str, Any]:
     path = folder / "ledger.json"
     since = str(mark.checkpoint["id"])
     # The CLI's own export, with a client that speaks to the audit service as the gateway does
     # for an auditor (tests/e2e/test_audit_cli.py drives the whole CLI through the gateway).
     with httpx.Client(base_url=mark.url, auth=AUDITOR, timeout=600) as audit, path.open("w") as out:
         cli.export_ledger(audit, {"since": since}, out)
-    verified = _cli("verify", str(path), "--public-key", key)
+    verified = _cli("verify", str(path), "--public-key", key, "--witness-key", witness)
     bundle = json.loads(path.read_text())
     return _summary(bundle, verified.stdout.strip(), verified.returncode, "whole ledger")
 

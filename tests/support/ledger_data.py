@@ -1,10 +1,22 @@
 """Factories for the audit ledger's tests: envelopes as the relays publish them."""
 
+import base64
 import itertools
+import struct
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from services.audit.verifier import (
+    CASE_INDEX_LINE,
+    ORIGIN,
+    WitnessKey,
+    checkpoint_note,
+    cosignature_message,
+    note_signature_line,
+)
 from shared.consumer import Delivered
 from shared.envelope import Actor, Envelope, event_id_of
 
@@ -49,11 +61,16 @@ def some_events(count: int) -> list[Delivered]:
     return delivered([envelope() for _ in range(count)])
 
 
-def signed_checkpoint(key, tree, size: int, checkpoint_id: int) -> dict[str, Any]:
-    """A checkpoint as the ledger serves it, over the first `size` leaves of `tree`
-    (a MemoryNodeStore), signed with `key` (an Ed25519PrivateKey)."""
-    import base64
+# The witness of bundles built in memory: verifiers are given WITNESS (its name and key).
+WITNESS_KEY = Ed25519PrivateKey.generate()
+WITNESS = WitnessKey("witness.test", WITNESS_KEY.public_key().public_bytes_raw())
 
+
+def signed_checkpoint(key, tree, size: int, checkpoint_id: int,
+                      case_index_root: bytes | None = None) -> dict[str, Any]:  # fmt: skip
+    """A checkpoint as the ledger serves it, over the first `size` leaves of `tree`
+    (a MemoryNodeStore), signed with `key` (an Ed25519PrivateKey), its note cosigned by
+    WITNESS."""
     from services.audit.merkle import root_hash
     from services.audit.verifier import checkpoint_body, key_id_of
 
@@ -61,9 +78,23 @@ def signed_checkpoint(key, tree, size: int, checkpoint_id: int) -> dict[str, Any
     issued_at = (T0 + timedelta(seconds=checkpoint_id)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     signature = key.sign(checkpoint_body(size, root, issued_at))
     public = key.public_key().public_bytes_raw()
+    extensions = [f"checkpoint {checkpoint_id} {issued_at}"]
+    if case_index_root is not None:
+        extensions.append(CASE_INDEX_LINE + base64.b64encode(case_index_root).decode())
+    text = checkpoint_note(ORIGIN, size, root, extensions)
+    note = text + "\n" + note_signature_line(ORIGIN, public, key.sign(text.encode()))
     return {"id": checkpoint_id, "tree_size": size, "root_hash": root.hex(),
             "issued_at": issued_at, "key_id": key_id_of(public),
-            "signature": base64.b64encode(signature).decode()}  # fmt: skip
+            "signature": base64.b64encode(signature).decode(),
+            "note": note + cosignature_line(text)}  # fmt: skip
+
+
+def cosignature_line(text: str, key=WITNESS_KEY, name: str = WITNESS.name) -> str:
+    """The witness's C2SP cosignature of a note's text."""
+    public = WitnessKey(name, key.public_key().public_bytes_raw())
+    blob = public.key_hash + struct.pack(">Q", 1_700_000_000)
+    blob += key.sign(cosignature_message(text, 1_700_000_000))
+    return f"\u2014 {name} {base64.b64encode(blob).decode()}\n"
 
 
 def memory_bundle(
@@ -79,7 +110,11 @@ def memory_bundle(
     from services.audit.verifier import BUNDLE_FORMAT
 
     tree = MemoryNodeStore.from_leaves(e.encode() for e in envelopes)
-    checkpoints = [signed_checkpoint(key, tree, size, n + 1) for n, size in enumerate(sizes)]
+    case_id = (scope or {}).get("case_id")
+    indexes_at = [_case_index(envelopes[:size], case_id) if case_id else (None, None)
+                  for size in sizes]  # fmt: skip
+    checkpoints = [signed_checkpoint(key, tree, size, n + 1, indexes_at[n][0])
+                   for n, size in enumerate(sizes)]  # fmt: skip
     anchor = checkpoints[-1]
     size = anchor["tree_size"]
 
@@ -91,7 +126,7 @@ def memory_bundle(
         proof = [h.hex() for h in inclusion_proof(i, size, tree.get_node)]
         return {"leaf_index": i, "envelope": envelopes[i], "inclusion_proof": proof}
 
-    return {
+    bundle = {
         "format": BUNDLE_FORMAT,
         "scope": scope or {"kind": "ledger"},
         "complete": indexes is None,
@@ -100,6 +135,20 @@ def memory_bundle(
         "consistency": [chain_link(a, b) for a, b in itertools.pairwise(checkpoints)],
         "entries": [entry(i) for i in (range(size) if indexes is None else indexes)],
     }
+    if case_id:
+        bundle["case_index"] = indexes_at[-1][1]
+    return bundle
+
+
+def _case_index(envelopes: list[str], case_id: str) -> tuple[bytes, dict]:
+    """The case index over the envelopes (as the checkpointer builds it) and `case_id`'s proof."""
+    import json
+
+    from services.audit.case_index import in_memory
+
+    parsed = [json.loads(e) for e in envelopes]
+    events = [(i, e["event_id"], e["case_id"]) for i, e in enumerate(parsed) if e.get("case_id")]
+    return in_memory(events, case_id)
 
 
 def canonical_texts(count: int, case_id: uuid.UUID | None = None) -> list[str]:

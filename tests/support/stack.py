@@ -50,6 +50,7 @@ class Stack:
             f"{prefix}_PORT": str(self.port(instance)),
             f"{prefix}_ENVIRONMENT": "test",
             f"{prefix}_LOG_FORMAT": "json",
+            **self._witnessing(service),
         }
         log = open(self.log(instance), "ab")
         self.processes[instance] = subprocess.Popen(
@@ -60,11 +61,25 @@ class Stack:
             stderr=subprocess.STDOUT,
         )
 
+    def _witnessing(self, service: str) -> dict[str, str]:
+        """The audit service asks this stack's witness; a private ledger (a database of the
+        test's own) gets a witness whose state lives beside it, not the shared witness's,
+        which follows the machine's ledger."""
+        if service == "audit":
+            return {"AUDIT_WITNESS_URL": self.url("witness")}
+        private = self.env.get("AUDIT_DATABASE_URL")
+        if service == "witness" and private and "WITNESS_DATABASE_URL" not in self.env:
+            return {"WITNESS_DATABASE_URL": private}
+        return {}
+
     def log(self, instance: str) -> Path:
         return LOGS / f"{instance}-{self.port(instance)}.log"
 
     async def up(self, *services: str) -> None:
-        """Start the services together, then wait until each is ready."""
+        """Start the services together, then wait until each is ready; an audit service
+        with its witness (it cosigns every checkpoint: verifiers require it)."""
+        if any(s.startswith("audit") for s in services) and "witness" not in self.processes:
+            services = ("witness", *(s for s in services if s != "witness"))
         for service in services:
             self.start(service)
         for service in services:

@@ -36,6 +36,7 @@ class PublicKeyOut(BaseModel):
     public_key: str
     key_id: str
     note_verifier_key: str  # for signed-note tools: name+hash+base64(0x01 || key)
+    witness_key: str | None = None  # the witness's verifier key: name+hash+base64(0x04 || key)
 
 
 class InclusionProofOut(BaseModel):

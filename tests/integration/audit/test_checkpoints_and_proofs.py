@@ -8,7 +8,7 @@ import pytest
 from services.audit.errors import NoCheckpointYet, NotYetCheckpointed
 from services.audit.verifier import checkpoint_body, describe, verify_bundle
 from services.audit.verifier import verify_checkpoint_signature as signature_ok
-from tests.integration.audit.helpers import append, new_application
+from tests.integration.audit.helpers import WITNESS, append, new_application
 from tests.support.ledger_data import delivered, intake_story, some_events
 
 
@@ -104,7 +104,7 @@ async def test_case_bundle_verifies_offline_and_links_its_checkpoint_to_the_late
 
     bundle = await audit.case_bundle(case_id, early["id"], None)
 
-    report = verify_bundle(bundle, public)
+    report = verify_bundle(bundle, public, witness=WITNESS)
     assert report.valid, describe(report)
     assert [c["tree_size"] for c in bundle["checkpoints"]] == [9, 18]
     assert len(bundle["entries"]) == 5

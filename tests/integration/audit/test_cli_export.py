@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from services.audit import cli
 from services.audit.__main__ import routes
 from services.audit.verifier import describe, verify_bundle
-from tests.integration.audit.helpers import append, new_application
+from tests.integration.audit.helpers import WITNESS, append, new_application
 from tests.support.ledger_data import some_events
 
 
@@ -46,7 +46,7 @@ async def test_whole_ledger_export_streams_pages_with_progress_and_verifies(audi
             written = await asyncio.to_thread(cli.export_ledger, client, {}, out)
 
     public_key = audit.signer.public_key
-    report = verify_bundle(json.loads(out.getvalue()), public_key)
+    report = verify_bundle(json.loads(out.getvalue()), public_key, witness=WITNESS)
     assert written == 2540 and report.valid, describe(report)
     assert report.checkpoints == 2
     progress = capsys.readouterr().err

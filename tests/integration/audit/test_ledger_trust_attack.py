@@ -2,7 +2,8 @@
 signing key: delete the newest checkpoints, rewrite the entries and nodes after the last one
 left, and wait for the checkpointer. It refuses and raises the alarm (health, metric, an
 open alarm that survives a restart); and an auditor who kept an earlier checkpoint finds the
-rewrite with the offline verifier even if a person wrongly lets signing go on."""
+rewrite with the offline verifier even if a person wrongly lets signing go on; and the witness
+refuses to cosign the forged tree, so a verifier that requires its cosignature fails too."""
 
 import asyncio
 import json
@@ -13,10 +14,16 @@ import sys
 import pytest
 from prometheus_client import REGISTRY
 
-from services.audit import checkpoints, verifier
+from services.audit import checkpoints, trust, verifier
 from services.audit.checkpoints import Checkpointer
 from services.audit.errors import SigningRefused
-from tests.integration.audit.helpers import append, as_maintenance, export_ledger, new_checkpointer
+from tests.integration.audit.helpers import (
+    WITNESS,
+    append,
+    as_maintenance,
+    export_ledger,
+    new_checkpointer,
+)
 from tests.support.ledger_data import some_events
 
 KEPT, SEEN = 10, 20  # tree sizes of the checkpoint left standing, and of the one deleted
@@ -106,17 +113,29 @@ async def test_a_restarted_checkpointer_still_refuses_until_a_person_resumes(att
     assert restarted.health()["state"] == "signing"
 
 
+async def test_the_witness_refuses_to_cosign_the_forged_tree_a_person_let_through(attacked):
+    pool, _, _ = attacked
+    await _resume_signing(pool, by="someone", reason="misled")
+
+    with pytest.raises(SigningRefused, match="the witness refuses checkpoint #"):
+        await new_checkpointer(pool).issue()  # or the running one got there first: its alarm
+
+    forged = await checkpoints.latest(pool)
+    assert forged.tree_size == SEEN + 2 and not forged.cosignatures
+    assert await trust.open_alarm(pool) is not None
+
+
 async def test_an_auditor_holding_an_earlier_checkpoint_detects_the_rewrite(attacked, tmp_path):
     pool, checkpointer, seen = attacked
     await _resume_signing(pool, by="someone", reason="misled")  # the forged tree gets signed
-    await Checkpointer(pool, checkpointer.signer).issue()
+    await Checkpointer(pool, checkpointer.signer).issue()  # by a checkpointer with no witness
     bundle = await export_ledger(pool)
     public_key = checkpointer.signer.public_key
 
-    assert verifier.verify_bundle(bundle, public_key).valid  # alone, the forgery passes
-    report = verifier.verify_bundle(bundle, public_key, trusted=seen.as_json())
+    alone = verifier.verify_bundle(bundle, public_key, witness=WITNESS)
+    report = verifier.verify_bundle(bundle, public_key, trusted=seen.as_json(), witness=WITNESS)
 
-    assert not report.valid
+    assert "no valid cosignature by the witness" in verifier.describe(alone)  # not vouched for
     first_bad = next(c for c in bundle["checkpoints"] if c["tree_size"] >= SEEN)
     assert any(
         f.subject.startswith(f"checkpoint #{first_bad['id']} ")
@@ -126,8 +145,8 @@ async def test_an_auditor_holding_an_earlier_checkpoint_detects_the_rewrite(atta
     (tmp_path / "ledger.json").write_text(json.dumps(bundle))
     (tmp_path / "kept.json").write_text(json.dumps(seen.as_json()))
     key = verifier.base64.b64encode(public_key).decode()
-    args = [str(tmp_path / "ledger.json"), "--public-key", key]
-    assert verifier.main(args) == 0
+    args = [str(tmp_path / "ledger.json"), "--public-key", key, "--witness-key", WITNESS.vkey()]
+    assert verifier.main(args) == 1
     assert verifier.main([*args, "--trusted-checkpoint", str(tmp_path / "kept.json")]) == 1
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from services.audit import bundles
 from services.audit.verifier import describe, verify_bundle
-from tests.integration.audit.helpers import append, as_maintenance, new_checkpointer
+from tests.integration.audit.helpers import WITNESS, append, as_maintenance, new_checkpointer
 from tests.support.ledger_data import delivered, envelope, some_events
 
 
@@ -27,7 +27,9 @@ async def case_ledger(audit_pool):
 async def test_a_whole_case_bundle_verifies(case_ledger):
     pool, case_id, _, key = case_ledger
 
-    report = verify_bundle(await bundles.case_bundle(pool, case_id, None, None), key)
+    report = verify_bundle(
+        await bundles.case_bundle(pool, case_id, None, None), key, witness=WITNESS
+    )
 
     assert report.valid, describe(report)
 
@@ -47,7 +49,7 @@ async def test_an_event_cut_from_the_case_bundle_fails_naming_case_and_event(cas
         e for e in bundle["entries"] if str(events[1].event_id) not in e["envelope"]
     ]
 
-    report = verify_bundle(bundle, key)
+    report = verify_bundle(bundle, key, witness=WITNESS)
 
     assert _names_the_gap(report, case_id, events), describe(report)
 
@@ -57,6 +59,8 @@ async def test_a_case_id_changed_in_the_database_fails_naming_case_and_event(cas
     await as_maintenance(pool, f"UPDATE ledger_entries SET case_id = '{uuid.uuid4()}'"
                          f" WHERE event_id = '{events[1].event_id}'")  # fmt: skip
 
-    report = verify_bundle(await bundles.case_bundle(pool, case_id, None, None), key)
+    report = verify_bundle(
+        await bundles.case_bundle(pool, case_id, None, None), key, witness=WITNESS
+    )
 
     assert _names_the_gap(report, case_id, events), describe(report)

@@ -3,7 +3,7 @@ all the leaves proves each leaf), which makes a large export a fraction of the s
 bundle may not."""
 
 from services.audit.verifier import describe, verify_bundle
-from tests.integration.audit.helpers import append, export_ledger, new_checkpointer
+from tests.integration.audit.helpers import WITNESS, append, export_ledger, new_checkpointer
 from tests.support.ledger_data import some_events
 
 
@@ -23,9 +23,11 @@ async def test_a_whole_ledger_without_inclusion_proofs_verifies_and_tampering_st
     bundle = without_proofs(await export_ledger(audit_pool))
     key = checkpointer.signer.public_key
 
-    assert verify_bundle(bundle, key).valid, describe(verify_bundle(bundle, key))
+    assert verify_bundle(bundle, key, witness=WITNESS).valid, describe(
+        verify_bundle(bundle, key, witness=WITNESS)
+    )
     bundle["entries"][4]["envelope"] = bundle["entries"][4]["envelope"].replace("gp", "GP")
-    report = verify_bundle(bundle, key)
+    report = verify_bundle(bundle, key, witness=WITNESS)
     assert not report.valid
     assert any("no longer verifies" in f.reason for f in report.findings), describe(report)
 
@@ -36,6 +38,6 @@ async def test_a_case_bundle_entry_without_its_proof_fails(audit_pool):
     await checkpointer.issue()
     bundle = without_proofs({**await export_ledger(audit_pool), "complete": False})
 
-    report = verify_bundle(bundle, checkpointer.signer.public_key)
+    report = verify_bundle(bundle, checkpointer.signer.public_key, witness=WITNESS)
 
     assert [f.reason for f in report.findings] == ["has no inclusion proof"] * 3

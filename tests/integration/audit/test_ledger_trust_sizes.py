@@ -6,7 +6,7 @@ import pytest
 from services.audit import bundles, proofs, trust
 from services.audit.errors import InvalidRequest, SigningRefused
 from services.audit.verifier import describe, verify_bundle, verify_consistency
-from tests.integration.audit.helpers import append, new_application
+from tests.integration.audit.helpers import WITNESS, append, new_application
 from tests.integration.audit.test_ledger_trust_attack import rewrite_after
 from tests.support.ledger_data import delivered, envelope, some_events
 
@@ -50,7 +50,7 @@ async def test_a_case_bundle_proves_it_extends_the_auditors_checkpoint(audit_poo
     await audit.checkpointer.issue()
 
     bundle = await case_bundle_proving(audit, case.case_id, kept)
-    report = verify_bundle(bundle, audit.signer.public_key, trusted=kept)
+    report = verify_bundle(bundle, audit.signer.public_key, trusted=kept, witness=WITNESS)
 
     assert report.valid, describe(report)
 
@@ -71,7 +71,7 @@ async def test_a_case_bundle_from_a_rewritten_ledger_fails_against_the_kept_chec
     await audit.checkpointer.issue()
 
     bundle = await case_bundle_proving(audit, case.case_id, kept)
-    report = verify_bundle(bundle, audit.signer.public_key, trusted=kept)
+    report = verify_bundle(bundle, audit.signer.public_key, trusted=kept, witness=WITNESS)
 
     assert not report.valid
     assert any(f"not an extension of your trusted checkpoint #{kept['id']}" in f.reason

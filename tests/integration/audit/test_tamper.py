@@ -5,7 +5,13 @@ import pytest
 
 from services.audit.errors import LedgerCorrupted
 from services.audit.verifier import describe, verify_bundle
-from tests.integration.audit.helpers import append, as_maintenance, export_ledger, new_checkpointer
+from tests.integration.audit.helpers import (
+    WITNESS,
+    append,
+    as_maintenance,
+    export_ledger,
+    new_checkpointer,
+)
 from tests.support.ledger_data import envelope, some_events
 
 EARLY, TOTAL, BAD = 12, 30, 5
@@ -42,7 +48,7 @@ async def signed_ledger(audit_pool):
 async def test_untouched_ledger_verifies(signed_ledger):
     pool, _, public_key = signed_ledger
 
-    report = verify_bundle(await export_ledger(pool), public_key)
+    report = verify_bundle(await export_ledger(pool), public_key, witness=WITNESS)
 
     assert report.valid, describe(report)
     assert report.entries == TOTAL and report.checkpoints == 2
@@ -55,7 +61,7 @@ async def test_tampering_is_found_at_the_first_bad_leaf(signed_ledger, tampering
     if tampering == "insert an entry":
         await _insert_forged_entry(pool, BAD)
 
-    report = verify_bundle(await export_ledger(pool), public_key)
+    report = verify_bundle(await export_ledger(pool), public_key, witness=WITNESS)
 
     assert report.first_bad_index == BAD, describe(report)
     assert any(

@@ -8,14 +8,13 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from services.audit.merkle import MemoryNodeStore, consistency_proof, root_hash
-from services.audit.verifier import checkpoint_note, note_signature_line
+from services.audit.verifier import WitnessKey, checkpoint_note, note_signature_line
 from services.witness.witness import (
     WITNESS_SCHEMA,
     Log,
     OldSizeConflict,
     Witness,
     WitnessRefused,
-    cosignature_key_hash,
 )
 from tests.conftest import fresh_schema_pool
 
@@ -53,7 +52,7 @@ def cosignature_verifies(line: str, note: str) -> bool:
     text = note.rpartition("\n\n")[0] + "\n"
     signed = f"cosignature/v1\ntime {timestamp}\n{text}".encode()
     public.verify(raw[12:], signed)  # raises if it does not verify
-    return raw[:4] == cosignature_key_hash(name, public.public_bytes_raw())
+    return raw[:4] == WitnessKey(name, public.public_bytes_raw()).key_hash
 
 
 async def test_the_witness_cosigns_a_first_checkpoint_and_then_its_extensions(witness):

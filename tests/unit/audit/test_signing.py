@@ -7,12 +7,14 @@ from pydantic import ValidationError
 
 from services.audit.settings import AuditSettings
 from services.audit.signing import SigningKeyError, load_signer, new_seed_b64
+from tests.support.ledger_data import WITNESS
 
 DB = "postgresql://audit@127.0.0.1/audit"
 
 
 def settings(tmp_path, **overrides) -> AuditSettings:
-    values = {"database_url": DB, "signing_key_file": tmp_path / "state" / "audit.key"}
+    values = {"database_url": DB, "signing_key_file": tmp_path / "state" / "audit.key",
+              "witness_key": WITNESS.vkey()}  # fmt: skip
     return AuditSettings(**{**values, **overrides})
 
 
@@ -37,6 +39,11 @@ def test_key_from_settings_is_used_as_given(tmp_path):
 def test_production_without_a_signing_key_refuses_to_start(tmp_path):
     with pytest.raises(ValidationError, match="AUDIT_SIGNING_KEY is required"):
         settings(tmp_path, environment="production")
+
+
+def test_production_without_a_witness_key_refuses_to_start(tmp_path):
+    with pytest.raises(ValidationError, match="AUDIT_WITNESS_KEY is required"):
+        settings(tmp_path, environment="production", signing_key=new_seed_b64(), witness_key=None)
 
 
 def test_signing_key_that_is_not_the_pinned_one_refuses_to_start(tmp_path):
