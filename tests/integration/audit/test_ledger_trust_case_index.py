@@ -1,0 +1,112 @@
+"""A case bundle proves it holds every event of the case: each checkpoint's note commits to
+the case index (each case's event count and the digest of its event list), and the bundle
+carries its proof. Against the real database: an event cut from the bundle, or moved out of
+the case by its case_id column, fails even when no aggregate's versions show a gap (the
+case's last event), naming the case and the event; an event moved into the case is named;
+and a case index rewritten in the database stops the checkpointer."""
+
+import uuid
+
+import pytest
+
+from services.audit import bundles, checkpoints
+from services.audit.errors import SigningRefused
+from services.audit.verifier import describe, verify_bundle
+from tests.integration.audit.helpers import WITNESS, append, as_maintenance, new_checkpointer
+from tests.support.ledger_data import delivered, envelope, some_events
+
+
+@pytest.fixture
+async def case_ledger(audit_pool):
+    """A case with events 1..4 of one aggregate among others, another case, a checkpoint."""
+    case_id, other = uuid.uuid4(), uuid.uuid4()
+    events = [envelope(case_id=case_id, version=v) for v in range(1, 5)]
+    stranger = envelope(case_id=other)
+    await append(audit_pool, [*some_events(2), *delivered(events[:3]), *delivered([stranger]),
+                              *some_events(2), *delivered(events[3:])])  # fmt: skip
+    checkpointer = new_checkpointer(audit_pool)
+    await checkpointer.issue()
+    return audit_pool, case_id, events, stranger, checkpointer
+
+
+async def _verify(pool, case_id, checkpointer, bundle=None):
+    bundle = bundle or await bundles.case_bundle(pool, case_id, None, None)
+    return verify_bundle(bundle, checkpointer.signer.public_key, witness=WITNESS)
+
+
+def _names_missing(report, case_id, event) -> bool:
+    return any(
+        f.subject == f"case {case_id}" and f"event {event.event_id}" in f.reason
+        and "missing from the bundle" in f.reason
+        for f in report.findings
+    )  # fmt: skip
+
+
+async def test_a_whole_case_bundle_proves_it_holds_every_event(case_ledger):
+    pool, case_id, events, _, checkpointer = case_ledger
+
+    bundle = await bundles.case_bundle(pool, case_id, None, None)
+    report = await _verify(pool, case_id, checkpointer, bundle)
+
+    assert report.valid, describe(report)
+    assert [e[1] for e in bundle["case_index"]["events"]] == [str(e.event_id) for e in events]
+
+
+async def test_the_last_event_cut_from_the_bundle_fails_naming_case_and_event(case_ledger):
+    pool, case_id, events, _, checkpointer = case_ledger
+    bundle = await bundles.case_bundle(pool, case_id, None, None)
+    bundle["entries"] = [
+        e for e in bundle["entries"] if str(events[3].event_id) not in e["envelope"]
+    ]
+
+    report = await _verify(pool, case_id, checkpointer, bundle)
+
+    assert _names_missing(report, case_id, events[3]), describe(report)
+
+
+async def test_the_last_event_moved_out_by_its_case_id_column_fails_naming_it(case_ledger):
+    pool, case_id, events, _, checkpointer = case_ledger
+    await as_maintenance(pool, f"UPDATE ledger_entries SET case_id = '{uuid.uuid4()}'"
+                         f" WHERE event_id = '{events[3].event_id}'")  # fmt: skip
+
+    report = await _verify(pool, case_id, checkpointer)
+
+    assert _names_missing(report, case_id, events[3]), describe(report)
+
+
+async def test_an_event_moved_into_the_case_by_its_case_id_column_is_named(case_ledger):
+    pool, case_id, _, stranger, checkpointer = case_ledger
+    await as_maintenance(pool, f"UPDATE ledger_entries SET case_id = '{case_id}'"
+                         f" WHERE event_id = '{stranger.event_id}'")  # fmt: skip
+
+    report = await _verify(pool, case_id, checkpointer)
+
+    assert any(f"event {stranger.event_id} is not one of the events of case {case_id}" in str(f)
+               for f in report.findings), describe(report)  # fmt: skip
+
+
+async def test_an_event_cut_from_the_case_index_rows_too_fails_against_the_signed_root(
+    case_ledger,
+):
+    pool, case_id, events, _, checkpointer = case_ledger
+    last = events[3].event_id
+    await as_maintenance(pool, f"UPDATE ledger_entries SET case_id = NULL"
+                         f" WHERE event_id = '{last}';"
+                         f" DELETE FROM ledger_case_events WHERE event_id = '{last}'")  # fmt: skip
+
+    report = await _verify(pool, case_id, checkpointer)
+
+    assert f"case {case_id}" in describe(report) and "is not the signed one (4 events)" in describe(
+        report
+    )
+
+
+async def test_a_case_index_rewritten_in_the_database_stops_the_checkpointer(case_ledger):
+    pool, case_id, _, _, checkpointer = case_ledger
+    await as_maintenance(pool, f"UPDATE ledger_case_states SET event_count = 3"
+                         f" WHERE case_id = '{case_id}'")  # fmt: skip
+    await append(pool, [*delivered([envelope(case_id=case_id, version=5)])])
+
+    with pytest.raises(SigningRefused, match="case index no longer hashes to the root"):
+        await checkpointer.issue()
+    assert (await checkpoints.latest(pool)).tree_size == 9  # nothing more was signed
