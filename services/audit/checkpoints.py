@@ -29,6 +29,7 @@ from services.audit.verifier import (
     checkpoint_body,
     checkpoint_note,
     note_key_hash,
+    open_note,
     verify_consistency,
 )
 
@@ -40,6 +41,11 @@ _COLUMNS = (
     "id, tree_size, root_hash, issued_at, key_id, signature, note_signature, case_index_root,"
     " ARRAY(SELECT line FROM ledger_cosignatures c WHERE c.checkpoint_id = ledger_checkpoints.id"
     " ORDER BY witness) AS cosignatures"
+)
+
+_NEWEST_INDEXED = (
+    f"SELECT {_COLUMNS} FROM ledger_checkpoints WHERE case_index_root IS NOT NULL"
+    " ORDER BY id DESC LIMIT 1"
 )
 
 
@@ -161,7 +167,7 @@ class Checkpointer:
             if previous and issued_at < previous.issued_at:
                 issued_at = previous.issued_at  # the clock stepped back: time never runs back
             new_id = previous.id + 1 if previous else 1
-            cases, version = await _advance_case_index(conn, previous, size)
+            cases, version = await _advance_case_index(conn, previous, size, self.signer)
             new = self._signed(new_id, size, root, issued_at, cases)
             row = await conn.fetchrow(  # ids run on from the last: a gap means a deletion
                 "INSERT INTO ledger_checkpoints (id, tree_size, root_hash, issued_at, key_id,"
@@ -263,13 +269,21 @@ class Checkpointer:
 
 
 async def _advance_case_index(conn: asyncpg.Connection, previous: Checkpoint | None,
-                              size: int) -> tuple[bytes, int | None]:  # fmt: skip
-    """The case index at `size`, from the previous checkpoint's (or from the first leaf when
-    that one predates the index), and the version its changes are stored under."""
-    if previous is None or previous.case_index_root is None:
+                              size: int, signer: Signer) -> tuple[bytes, int | None]:  # fmt: skip
+    """The case index at `size`, from the newest checkpoint that has one (from the first leaf
+    when none has), and the version its changes are stored under. A checkpoint without one
+    was signed by a ledger from before the index (during an upgrade, one may still run)."""
+    base = previous
+    if base is not None and base.case_index_root is None:
+        row = await conn.fetchrow(_NEWEST_INDEXED)
+        base = Checkpoint(**dict(row)) if row else None
+        if base is not None and open_note(base.signed_note() or "", ORIGIN,
+                                          signer.public_key) is None:  # fmt: skip
+            raise LedgerCorrupted(f"checkpoint #{base.id}'s note is not signed by this ledger")
+    if base is None or base.case_index_root is None:
         return await case_index.advance(conn, 0, size, 0, case_index.EMPTY_ROOT)
-    return await case_index.advance(conn, previous.tree_size, size, previous.id,
-                                    previous.case_index_root)  # fmt: skip
+    return await case_index.advance(conn, base.tree_size, size, base.id,
+                                    base.case_index_root)  # fmt: skip
 
 
 async def _check_extends(conn: asyncpg.Connection, previous: Checkpoint | None, size: int,

@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from services.audit import bundles, checkpoints
+from services.audit import bundles, checkpoints, proofs
 from services.audit.errors import SigningRefused
 from services.audit.verifier import describe, verify_bundle
 from tests.integration.audit.helpers import WITNESS, append, as_maintenance, new_checkpointer
@@ -110,3 +110,32 @@ async def test_a_case_index_rewritten_in_the_database_stops_the_checkpointer(cas
     with pytest.raises(SigningRefused, match="case index no longer hashes to the root"):
         await checkpointer.issue()
     assert (await checkpoints.latest(pool)).tree_size == 9  # nothing more was signed
+
+
+async def test_a_checkpoint_from_a_ledger_without_the_index_is_built_on_without_a_rebuild(
+    case_ledger,
+):
+    """During an upgrade the previous version may still sign a checkpoint (no case-index
+    line): the next one builds on the newest that has an index, not on every leaf again."""
+    pool, case_id, _, _, checkpointer = case_ledger
+    await append(pool, [*delivered([envelope(case_id=case_id, version=5)]), *some_events(2)])
+    previous = await checkpoints.latest(pool)
+    legacy = checkpointer._signed(previous.id + 1, 12, await proofs.root_at(pool, 12),
+                                  previous.issued_at, None)  # fmt: skip
+    await pool.execute(
+        "INSERT INTO ledger_checkpoints (id, tree_size, root_hash, issued_at, key_id,"
+        " signature, note_signature) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        legacy.id, legacy.tree_size, legacy.root_hash, legacy.issued_at, legacy.key_id,
+        legacy.signature, legacy.note_signature,
+    )  # fmt: skip
+    await append(pool, [*delivered([envelope(case_id=case_id, version=6)])])
+
+    issued = await checkpointer.issue()
+
+    assert issued is not None and issued.case_index_root is not None
+    report = await _verify(pool, case_id, checkpointer)
+    assert report.valid, describe(report)
+    rows = await pool.fetchval(
+        "SELECT count(*) FROM ledger_case_events WHERE case_id = $1", case_id
+    )
+    assert rows == 6  # each event of the case indexed once
