@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from demo.gateway import Refused
 from demo.planning import first_free
+from demo.sitetime import site_today
 
 if TYPE_CHECKING:
     from demo.month import Month
@@ -174,5 +175,5 @@ async def discharged(month: "Month", case_id: str, code: str, known: str) -> Non
         return (await g.call("therapist", "GET", f"/intake/cases/{case_id}")).get(known)
 
     await until(recorded, f"intake's {known.replace('_', ' ')}")
-    ending = {"ending_code": code, "discharged_on": month.today.isoformat()}
+    ending = {"ending_code": code, "discharged_on": site_today().isoformat()}
     await g.call("therapist", "POST", f"/intake/cases/{case_id}/discharge", ending)

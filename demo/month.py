@@ -29,6 +29,7 @@ from demo.history import (
     stopped_coming,
 )
 from demo.planning import Diary, cancellation, course_planned, planned_break
+from demo.sitetime import site_today
 
 NAMES = ("Ada Example", "Ben Sample", "Cara Test", "Dev Placeholder", "Eve Specimen",
          "Finn Mock", "Gus Dummy", "Hana Pattern")  # fmt: skip
@@ -39,7 +40,7 @@ STEPS = len(NAMES) + 7 + 1 + ALLOCATED * 4 + 1 + 1 + 1 + 1 + 1 + 2 * 2 + 3
 @dataclass
 class Month:
     gateway: Gateway
-    today: date = field(default_factory=lambda: datetime.now(UTC).date())
+    today: date = field(default_factory=site_today)
     run: str = field(default_factory=lambda: uuid4().hex[:6])
     cases: list[str] = field(default_factory=list)
     courses: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -173,7 +174,7 @@ class Month:
             )
 
     async def ends_early(self, case_id: str) -> None:
-        ending = {"ending_code": "14", "discharged_on": self.today.isoformat()}
+        ending = {"ending_code": "14", "discharged_on": site_today().isoformat()}
         await self.gateway.call("therapist", "POST", f"/intake/cases/{case_id}/discharge", ending)
         self.did.append("one client declined treatment before it began (ending code 14)")
 
