@@ -97,6 +97,12 @@ class Store:
     ) -> None:
         """Save; a course whose sessions clash with the diaries is refused (errors.Clash)."""
         courses = [a for a in aggregates if isinstance(a, Course)]
+        if conn is not None:
+            # A consumer's own transaction (it holds the event table's lock until it commits):
+            # it shares no group commit, and waiting here on a save that waits for that lock
+            # would stall both until the lock times out.
+            await self._check_and_save(action, courses, aggregates, conn)
+            return
         async with self.in_flight.holding(span for c in courses for span in spans_of(c)):
             await self._check_and_save(action, courses, aggregates, conn)
 

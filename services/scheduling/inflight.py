@@ -11,6 +11,8 @@ So a save whose times overlap those of a save still in flight (same therapist, o
 room of a site) waits for it to finish, then checks the diaries again: it meets the first
 one's booking there and is refused without a failed transaction. Between processes the
 exclusion constraints remain the guarantee; this only keeps one process from racing itself.
+Saves inside a consumer's own transaction do not take turns (application.py): they share
+no group commit.
 """
 
 import asyncio
