@@ -142,11 +142,14 @@ class Checkpointer:
         if note is None:
             return None
         try:
-            await witnessing.cosign(self.pool, self.witness, latest.id, latest.tree_size, note)
+            line = await witnessing.cosign(self.pool, self.witness, latest.id, latest.tree_size,
+                                           note)  # fmt: skip
         except witnessing.WitnessUnavailable as error:
             self.state, self.error = "witness_unavailable", str(error)
             log.warning("checkpoint.not_cosigned", id=latest.id, error=str(error))
             return None
+        if line is None:
+            return None  # the witness is past it: the later checkpoint is cosigned instead
         return await _by_id_or_none(self.pool, latest.id)  # None if deleted meanwhile
 
     async def _issue(self, only_if_grown: bool) -> Checkpoint | None:

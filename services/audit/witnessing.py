@@ -75,16 +75,15 @@ class HttpWitness:
 
 
 async def cosign(pool: asyncpg.Pool, witness: HttpWitness, checkpoint_id: int, size: int,
-                 note: str) -> str:  # fmt: skip
-    """The witness's cosignature of the checkpoint, stored; raises LedgerCorrupted when the
-    witness shows that the ledger's history is not the one it cosigned."""
+                 note: str) -> str | None:  # fmt: skip
+    """The witness's cosignature of the checkpoint, stored; None when the witness has moved
+    past it (another instance had a later checkpoint cosigned); raises LedgerCorrupted when
+    the witness shows that the ledger's history is not the one it cosigned."""
     old = await last_cosigned_size(pool, witness.key.name)
     for _ in range(3):  # a stale old size is answered with the witness's: try from there
         if old > size:
-            raise LedgerCorrupted(
-                f"the witness cosigned a tree of {old} leaves, but checkpoint #{checkpoint_id}"
-                f" has {size}: the ledger lost entries or checkpoints"
-            )
+            await _check_witness_ahead(pool, old, checkpoint_id, size)
+            return None
         proof = await proofs.prove_consistency(pool, old, size)
         try:
             line = await witness.add_checkpoint(old, proof, note)
@@ -103,6 +102,23 @@ async def cosign(pool: asyncpg.Pool, witness: HttpWitness, checkpoint_id: int, s
         log.debug("checkpoint.cosigned", id=checkpoint_id, witness=witness.key.name)
         return line
     raise WitnessUnavailable("the witness's size kept changing while it was asked")
+
+
+async def _check_witness_ahead(pool: asyncpg.Pool, witness_size: int, checkpoint_id: int,
+                               size: int) -> None:  # fmt: skip
+    """The witness cosigned a larger tree than this checkpoint's: fine if this ledger holds a
+    checkpoint that large (signed after this one, by another instance); else the ledger has
+    lost what the witness saw."""
+    stored = await pool.fetchval(
+        "SELECT max(tree_size) FROM ledger_checkpoints WHERE id > $1", checkpoint_id
+    )
+    if stored is None or stored < witness_size:
+        raise LedgerCorrupted(
+            f"the witness cosigned a tree of {witness_size} leaves, but checkpoint"
+            f" #{checkpoint_id} has {size} and none later has as many: the ledger lost entries"
+            " or checkpoints"
+        )
+    log.info("checkpoint.witness_ahead", id=checkpoint_id, witness_size=witness_size)
 
 
 async def last_cosigned_size(db: asyncpg.Pool | asyncpg.Connection, witness: str) -> int:
