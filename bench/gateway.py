@@ -3,6 +3,11 @@ concurrent clients, through the gateway with a real Keycloak token, beside the s
 sent straight to the services (signed as the gateway signs) in the same run. Goal: the
 gateway adds under 5 ms at p99 and keeps at least 70% of the direct throughput.
 
+Each row also shows the CPU time per request of the gateway, of the services behind it and
+of this process (the clients), read from /proc: steadier than wall time on a shared machine.
+With 50 clients in a closed loop, latency is clients / throughput (Little's law): on a
+machine whose CPUs are all busy, +5 ms at p99 asks for nearly all of the direct throughput.
+
     python bench/gateway.py [--requests N] [--clients N]
 """
 
@@ -98,7 +103,8 @@ async def measure(stack: Stack, requests: int, clients: int) -> dict[str, dict[s
     urls = {name: stack.url(name) for name in ("intake", "scheduling", "forms", "gateway")}
     # CPU per request is steadier than wall time on a machine others load too.
     services = [stack.processes[name].pid for name in ("intake", "scheduling", "forms")]
-    meter = CpuMeter({"gateway": [stack.processes["gateway"].pid], "services": services})
+    meter = CpuMeter({"gateway": [stack.processes["gateway"].pid], "services": services,
+                      "clients": [os.getpid()]})  # fmt: skip
     results: dict[str, dict[str, float]] = {}
     rows = [  # (row, role, through the gateway?, the request)
         ("command through the gateway", "intake_worker", True, "refer"),
@@ -142,8 +148,8 @@ def report(results: dict[str, dict[str, float]], requests: int, clients: int) ->
           f" (machine load average {os.getloadavg()[0]:.1f})")  # fmt: skip
     for name, r in results.items():
         print(f"  {name:30} {r['rps']:7.0f}/s   p50 {r['p50']:6.1f} ms   p99 {r['p99']:6.1f} ms"
-              f"   CPU per request: gateway {r['gateway cpu']:5.2f} ms,"
-              f" services {r['services cpu']:5.2f} ms")  # fmt: skip
+              f"   CPU ms/request: gateway {r['gateway cpu']:4.2f}, services"
+              f" {r['services cpu']:4.2f}, clients {r['clients cpu']:4.2f}")  # fmt: skip
     names = list(results)
     for through, direct in ((names[0], names[1]), (names[2], names[3])):
         t, d = results[through], results[direct]
