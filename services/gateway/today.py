@@ -21,11 +21,10 @@ from shared.http_errors import invalid
 from shared.identity import Identity
 
 TODAY = Route("GET", "gateway", "/therapists/{therapist_id}/today", "diary.read", "therapist")
-# part of a case -> (service, path, action); "case" is intake's, asked once per case anyway
-PARTS = {
-    "forms": ("forms", "/cases/{case_id}/forms", "forms.read"),
-    "risk_flags": ("forms", "/cases/{case_id}/risk-flags", "risk.read"),
-}
+# Per case: its forms; per site of the cases: its open risk flags (one call, not one a case)
+FORMS = ("forms", "/cases/{case_id}/forms", "forms.read")
+FLAGS = ("forms", "/sites/{site_id}/risk-flags", "risk.read")
+FLAG_FIELDS = ("flag_id", "level", "codes", "escalated", "raised_at", "age_seconds")
 FORM_FIELDS = ("form_id", "status", "submitted_at", "phq9", "gad7", "wsas", "phq9_band",
                "gad7_band", "risk_level")  # fmt: skip
 Week = Annotated[date | None, Query(description="a day of the week to show; this week if none")]
@@ -58,19 +57,25 @@ async def therapist_today(request: Request, who: Identity, scope: Scope) -> Resp
 
 async def _parts(upstream: Upstream, who: Identity,
                  cases: dict[str, Any]) -> tuple[dict[tuple[str, str], Any], set[str]]:  # fmt: skip
-    """(part, case id) -> the service's answer, for each part the caller may see."""
-    wanted, withheld = [], set()
-    for case_id, case in cases.items():
-        for part, (service, path, action) in PARTS.items():
-            if allows(who, action, scope_of(case_id, case)):
-                wanted.append((part, case_id, service, path.format(case_id=case_id)))
-            else:
-                withheld.add(action)
-    answers = await asyncio.gather(
-        *(upstream.send(service, "GET", path, who) for _, _, service, path in wanted)
-    )
-    found = {(part, case_id): answer.json() if answer.status_code == 200 else []
-             for (part, case_id, _, _), answer in zip(wanted, answers, strict=True)}  # fmt: skip
+    """(part, case id) -> what the caller may see of it: the case's forms, its open flags."""
+    formed, flagged = (sorted(c for c, case in cases.items()
+                              if allows(who, action, scope_of(c, case)))
+                       for action in (FORMS[2], FLAGS[2]))  # fmt: skip
+    withheld = {
+        a for a, shown in ((FORMS[2], formed), (FLAGS[2], flagged)) if len(shown) < len(cases)
+    }
+    sites = sorted({cases[c]["site_id"] for c in flagged})
+    asked = [FORMS[1].format(case_id=c) for c in formed]
+    asked += [FLAGS[1].format(site_id=quote(site, safe="")) for site in sites]
+    answers = await asyncio.gather(*(upstream.send("forms", "GET", path, who) for path in asked))
+    lists = [answer.json() if answer.status_code == 200 else [] for answer in answers]
+    found: dict[tuple[str, str], Any] = {
+        ("forms", c): forms for c, forms in zip(formed, lists[: len(formed)], strict=True)
+    }
+    found |= {("risk_flags", c): [] for c in flagged}
+    for flag in (f for listed in lists[len(formed) :] for f in listed):
+        if ("risk_flags", str(flag["case_id"])) in found:
+            found["risk_flags", str(flag["case_id"])].append({k: flag[k] for k in FLAG_FIELDS})
     return found, withheld
 
 
@@ -94,8 +99,7 @@ def _session(
         "remote": row["mode"] != "room", "starts_at": row["starts_at"],
         "ends_at": row["ends_at"], "today": starts.date() == day,
         "form": None if forms is None else _form(form),
-        "open_risk_flags": None if flags is None else [
-            f for f in flags if f["acknowledged_at"] is None],
+        "open_risk_flags": flags,
     }  # fmt: skip
 
 

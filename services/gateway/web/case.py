@@ -8,8 +8,8 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import Response
-from markupsafe import Markup
 
+from services.gateway.web.chart import chart
 from services.gateway.web.pages import LONDON, _row, signed_in
 from services.gateway.web.render import may, page
 from services.gateway.web.risk import ACTIONS
@@ -26,12 +26,10 @@ async def case_overview(request: Request, session: WebSession, api: StaffApi) ->
     case, course = overview.get("case") or {}, overview.get("course")
     parts = await asyncio.gather(
         api.maybe(f"/intake/cases/{case_id}/timeline") if may(session, "case.read") else _none(),
-        api.text(f"/forms/cases/{case_id}/outcomes/chart.svg")
-        if may(session, "forms.read")
-        else _none(),
+        api.maybe(f"/forms/cases/{case_id}/outcomes") if may(session, "forms.read") else _none(),
         api.maybe(f"/audit/cases/{case_id}/history") if may(session, "ledger.read") else _none(),
     )
-    timeline, chart, history = parts
+    timeline, outcomes, history = parts
     now = datetime.now(LONDON)
     sessions = [
         _row({**s, "reservation_id": s["session_id"], "case_id": case_id}, None, now)
@@ -50,7 +48,7 @@ async def case_overview(request: Request, session: WebSession, api: StaffApi) ->
         assessments=overview.get("risk_assessments") or [],
         withheld=overview.get("withheld", []),
         timeline=timeline or [],
-        chart=Markup(chart) if chart and chart.lstrip().startswith(("<?xml", "<svg")) else None,
+        chart=chart(outcomes),
         flags=overview.get("risk_flags") or [],
         flag_actions=ACTIONS,
         views=_views(history) if may(session, "ledger.read") else None,
