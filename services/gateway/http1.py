@@ -36,6 +36,9 @@ class _Connection(asyncio.Protocol):
 
     def data_received(self, data: bytes) -> None:
         self.heard = True
+        if self.waiting is None:  # nothing was asked: this connection cannot be trusted again
+            self.fail(ConnectionLost("the service sent what was not asked for"))
+            return
         try:
             self.parser.feed_data(data)
         except httptools.HttpParserError as error:
@@ -55,7 +58,8 @@ class _Connection(asyncio.Protocol):
         self.body.append(body)
 
     def on_message_complete(self) -> None:
-        self.reusable = self.reusable and self.parser.should_keep_alive()
+        asked = self.waiting is not None  # else a second answer to one request: not trusted
+        self.reusable = self.reusable and asked and self.parser.should_keep_alive()
         reply = (self.parser.get_status_code(), self.headers, b"".join(self.body))
         self._settle(result=reply)
 

@@ -1,8 +1,9 @@
 """The gateway's HTTP/1.1 client of the services, against a small server on a local socket:
-kept connections are used again, chunked and sized answers are read whole, a body goes with
-its length, a read on a connection the service had just closed is asked again (a command
-is not), paths and queries are escaped, a header cannot smuggle another, and a service
-that refuses or does not answer in time is unavailable."""
+kept connections are used again, chunked and sized answers are read whole, an answer nobody
+asked for closes its connection, a body goes with its length, a read on a connection the
+service had just closed is asked again (a command is not), paths and queries are escaped, a
+header cannot smuggle another, and a service that refuses or does not answer in time is
+unavailable."""
 
 import asyncio
 from collections.abc import AsyncIterator
@@ -33,7 +34,7 @@ class Server:
                 self.seen.append((target, body))
                 if target.startswith("/slow"):
                     await asyncio.sleep(5)
-                writer.write(answer(target, body))
+                writer.write(answer(target, body) * (2 if target == "/twice" else 1))
                 await writer.drain()
         except (asyncio.IncompleteReadError, ConnectionError):
             writer.close()
@@ -123,3 +124,14 @@ async def test_a_service_that_refuses_or_does_not_answer_in_time_is_unavailable(
     with pytest.raises(Unavailable):
         await upstream.request("forms", "GET", "/cases", "", b"", {})
     assert (await upstream.request("intake", "GET", "/fast", "", b"", {})).status_code == 200
+
+
+async def test_an_answer_nobody_asked_for_is_never_taken_for_the_next(server):
+    state, url = server
+    service = Service(url)
+    await service.request("GET", "/twice", "", {}, b"")
+    await asyncio.sleep(0.05)  # the second, unasked answer arrives on the kept connection
+    assert (await service.request("GET", "/next", "", {}, b""))[
+        2
+    ] == b'{"echo": "/next", "body": 0}'
+    assert state.connections == 2
