@@ -1,6 +1,8 @@
 """The ledger's checkpoints and proofs checked by code the project did not write: a small Go
-program (tests/interop/checkpoint_go) over golang.org/x/mod/sumdb/note and
-github.com/transparency-dev/merkle, built with the machine's Go toolchain into .state/."""
+program (tests/interop/checkpoint_go) over golang.org/x/mod/sumdb/note,
+github.com/transparency-dev/formats/note (the witness's cosignature) and
+github.com/transparency-dev/merkle, built with the machine's Go toolchain into .state/. The
+note's case-index extension line is ignored by them, as the standard says."""
 
 import base64
 import json
@@ -12,8 +14,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from services.audit import proofs
-from services.audit.verifier import ORIGIN, note_verifier_key
-from tests.integration.audit.helpers import append, new_checkpointer
+from services.audit.verifier import ORIGIN, WitnessKey, note_verifier_key
+from tests.integration.audit.helpers import WITNESS, append, new_checkpointer
 from tests.support.ledger_data import some_events
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -55,6 +57,7 @@ async def two_checkpoints(audit_pool):
     found = await proofs.prove_inclusions(audit_pool, [r["leaf_index"] for r in leaves], 13)
     request = {
         "verifier_keys": [note_verifier_key(ORIGIN, checkpointer.signer.public_key)],
+        "cosigner_keys": [WITNESS.vkey()],
         "note": new.signed_note(),
         "older": {"note": old.signed_note(), "proof": [b64(h) for h in consistency]},
         "inclusion": [{"index": r["leaf_index"], "leaf_hash": b64(r["leaf_hash"]),
@@ -71,13 +74,19 @@ async def test_checkpoints_and_proofs_verify_with_the_go_reference_libraries(
     done = check(go_checker, request)
 
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == {"origin": ORIGIN, "size": 13, "signers": [ORIGIN],
+    assert json.loads(done.stdout) == {"origin": ORIGIN, "size": 13,
+                                       "signers": [ORIGIN, WITNESS.name],
                                        "root": b64(new.root_hash)}  # fmt: skip
 
 
 def _other_key(request: dict) -> dict:
     other = Ed25519PrivateKey.generate().public_key().public_bytes_raw()
     return {**request, "verifier_keys": [note_verifier_key(ORIGIN, other)]}
+
+
+def _other_witness(request: dict) -> dict:
+    other = WitnessKey(WITNESS.name, Ed25519PrivateKey.generate().public_key().public_bytes_raw())
+    return {**request, "cosigner_keys": [other.vkey()]}
 
 
 def _changed_root(request: dict) -> dict:
@@ -97,7 +106,9 @@ def _bad_inclusion(request: dict) -> dict:
     return {**request, "inclusion": [first]}
 
 
-@pytest.mark.parametrize("tamper", [_other_key, _changed_root, _bad_consistency, _bad_inclusion])
+@pytest.mark.parametrize(
+    "tamper", [_other_key, _other_witness, _changed_root, _bad_consistency, _bad_inclusion]
+)
 async def test_the_go_reference_libraries_refuse_what_was_tampered(
     go_checker, two_checkpoints, tamper
 ):

@@ -1,14 +1,17 @@
 // Command checkcheckpoint verifies the audit ledger's checkpoints and proofs with code the
-// project did not write: golang.org/x/mod/sumdb/note for the C2SP signed notes, and
+// project did not write: golang.org/x/mod/sumdb/note for the C2SP signed notes,
+// github.com/transparency-dev/formats/note for the witness's C2SP tlog-cosignature/v1, and
 // github.com/transparency-dev/merkle for RFC 6962 consistency and inclusion proofs.
 //
 // It reads one JSON request on stdin:
 //
 //	{"verifier_keys": ["name+hash+key", ...], "note": "...",
+//	 "cosigner_keys": ["name+hash+key", ...],                         (optional: witnesses)
 //	 "older": {"note": "...", "proof": ["base64", ...]},             (optional)
 //	 "inclusion": [{"index": 3, "leaf_hash": "base64", "proof": [...]}]} (optional)
 //
-// and prints {"origin", "size", "root", "signers"} when every signature (by every key given)
+// and prints {"origin", "size", "root", "signers"} when every signature (by every key given,
+// the witnesses' cosignatures of the newest note included)
 // and proof verifies; otherwise it prints the reason on stderr and exits 1.
 package main
 
@@ -21,6 +24,7 @@ import (
 	"strconv"
 	"strings"
 
+	fnote "github.com/transparency-dev/formats/note"
 	"github.com/transparency-dev/merkle/proof"
 	"github.com/transparency-dev/merkle/rfc6962"
 	"golang.org/x/mod/sumdb/note"
@@ -34,6 +38,7 @@ type inclusion struct {
 
 type request struct {
 	VerifierKeys []string `json:"verifier_keys"`
+	CosignerKeys []string `json:"cosigner_keys"`
 	Note         string   `json:"note"`
 	Older        *struct {
 		Note  string   `json:"note"`
@@ -54,11 +59,15 @@ func main() {
 	if err := json.NewDecoder(os.Stdin).Decode(&req); err != nil {
 		fail(fmt.Errorf("reading the request: %w", err))
 	}
-	verifiers, err := verifierList(req.VerifierKeys)
+	verifiers, err := verifierList(req.VerifierKeys, nil)
 	if err != nil {
 		fail(err)
 	}
-	cp, err := open(req.Note, verifiers, len(req.VerifierKeys))
+	witnessed, err := verifierList(req.VerifierKeys, req.CosignerKeys)
+	if err != nil {
+		fail(err)
+	}
+	cp, err := open(req.Note, witnessed, len(req.VerifierKeys)+len(req.CosignerKeys))
 	if err != nil {
 		fail(err)
 	}
@@ -79,12 +88,19 @@ func main() {
 	json.NewEncoder(os.Stdout).Encode(cp)
 }
 
-func verifierList(keys []string) (note.Verifiers, error) {
+func verifierList(keys []string, cosigners []string) (note.Verifiers, error) {
 	var vs []note.Verifier
 	for _, k := range keys {
 		v, err := note.NewVerifier(k)
 		if err != nil {
 			return nil, fmt.Errorf("verifier key %q: %w", k, err)
+		}
+		vs = append(vs, v)
+	}
+	for _, k := range cosigners {
+		v, err := fnote.NewVerifierForCosignatureV1(k)
+		if err != nil {
+			return nil, fmt.Errorf("cosigner key %q: %w", k, err)
 		}
 		vs = append(vs, v)
 	}
