@@ -62,8 +62,7 @@ async def case_bundle(
     have been rewritten since; and the case index's proof that they are all of the case's
     events at that checkpoint. Every event is given, also with `at`: the replay stops at it
     (scope.as_of), and the verifier can show that none is missing."""
-    anchor = await (checkpoints.chosen(db, checkpoint_id) if checkpoint_id is not None
-                    else checkpoints.latest_cosigned(db))  # fmt: skip
+    anchor = await _anchor(db, checkpoint_id)
     latest = await checkpoints.latest(db)
     found = await case_entries(db, case_id, anchor)
     scope = {"kind": "case", "case_id": str(case_id), "as_of": at.isoformat() if at else None}
@@ -75,8 +74,9 @@ async def case_bundle(
 
 async def ledger_bundle_head(db: Db, checkpoint_id: int | None, since_id: int) -> dict[str, Any]:
     """Everything of a whole-ledger bundle but its entries, which come in pages: the
-    checkpoints from `since_id` to the anchor, each to be rebuilt from the entries."""
-    anchor = await checkpoints.chosen(db, checkpoint_id)
+    checkpoints from `since_id` to the anchor (by default the newest the witness cosigned),
+    each to be rebuilt from the entries."""
+    anchor = await _anchor(db, checkpoint_id)
     chain = await checkpoints.between(db, min(since_id, anchor.id), anchor.id)
     return await _bundle(db, {"kind": "ledger"}, anchor, chain, [], complete=True)
 
@@ -90,6 +90,13 @@ async def ledger_bundle_entries(
     page = [_entry(Entry(r["leaf_index"], r["envelope"].decode(), found[r["leaf_index"]]))
             for r in rows]  # fmt: skip
     return {"entries": page, "next_after": page[-1]["leaf_index"] if page else None}
+
+
+async def _anchor(db: Db, checkpoint_id: int | None) -> Checkpoint:
+    """The checkpoint asked for, or the newest the witness cosigned: verifiers require it."""
+    if checkpoint_id is not None:
+        return await checkpoints.by_id(db, checkpoint_id)
+    return await checkpoints.latest_cosigned(db)
 
 
 async def _bundle(
