@@ -15,7 +15,7 @@ from shared.consumer import Consumer
 from shared.envelope import Envelope
 from shared.kafka import dead_letter_topic, ensure_topics, reliable_producer
 from tests.conftest import unique_topic
-from tests.integration.audit.helpers import new_checkpointer
+from tests.integration.audit.helpers import WITNESS, new_checkpointer
 from tests.integration.pipeline_helpers import message_count, run_until
 from tests.support.ledger_data import envelope
 
@@ -102,5 +102,5 @@ async def test_the_case_bundle_carries_the_bytes_as_sent_and_verifies_offline(
     bundle = json.loads(json.dumps(await bundles.case_bundle(audit_pool, sent.case_id, None, None)))
 
     assert [e["envelope"].encode() for e in bundle["entries"]] == [value]
-    report = verify_bundle(bundle, checkpointer.signer.public_key)
+    report = verify_bundle(bundle, checkpointer.signer.public_key, witness=WITNESS)
     assert report.valid, describe(report)
