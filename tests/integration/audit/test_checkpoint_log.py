@@ -11,10 +11,10 @@ from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from services.audit.checkpoint_log import CheckpointLog
 from services.audit.checkpoints import Checkpointer
 from services.audit.errors import SigningRefused
-from services.audit.verifier import ORIGIN, open_note
+from services.audit.verifier import ORIGIN, cosigned_at, open_note
 from shared.kafka import TopicPolicy
 from tests.conftest import KAFKA
-from tests.integration.audit.helpers import append, new_checkpointer
+from tests.integration.audit.helpers import WITNESS, append, new_checkpointer
 from tests.integration.audit.test_ledger_trust_attack import KEPT, SEEN, rewrite_after
 from tests.support.ledger_data import some_events
 
@@ -87,3 +87,21 @@ async def test_a_restarted_checkpointer_refuses_a_rewrite_made_while_it_was_down
         await restarted.issue()
     assert restarted.health()["state"] == "refused"
     assert await audit_pool.fetchval("SELECT max(tree_size) FROM ledger_checkpoints") == KEPT
+
+
+async def test_a_checkpoint_cosigned_later_is_published_again_with_the_cosignature(
+    audit_pool, history
+):
+    witnessed = new_checkpointer(audit_pool)
+    checkpointer = Checkpointer(audit_pool, witnessed.signer, history)  # the witness is down
+    await append(audit_pool, some_events(3))
+    issued = await checkpointer.issue()
+    checkpointer.witness = witnessed.witness  # it is back
+    await checkpointer.issue(only_if_grown=True)
+    assert issued is not None
+
+    notes = await published(history.topic)
+
+    assert [key for key, _ in notes] == [b"%d" % issued.id] * 2
+    assert cosigned_at(notes[0][1], WITNESS) is None
+    assert cosigned_at(notes[1][1], WITNESS) is not None
