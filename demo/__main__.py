@@ -1,5 +1,5 @@
-"""`make demo` (python -m demo [--gateway URL] [--site north]): on a running stack
-(`make run`), one site's month through the gateway, then the report."""
+"""`make demo` (python -m demo [--gateway URL] [--site north] [--witness URL]): on a running
+stack (`make run`), one site's month through the gateway, then the report."""
 
 import argparse
 import asyncio
@@ -10,11 +10,11 @@ import httpx
 
 from demo.gateway import Gateway, Refused
 from demo.month import Month
-from demo.report import replay_and_verify, what_it_did
+from demo.report import WITNESS_URL, replay_and_verify, what_it_did
 from demo.staff import new_staff
 
 
-async def main(url: str, site: str) -> int:
+async def main(url: str, site: str, witness_url: str = WITNESS_URL) -> int:
     gateway = Gateway(url, site)
     month = Month(gateway)
     print(f"Driving site {site} through a month via the gateway at {url}")
@@ -24,7 +24,7 @@ async def main(url: str, site: str) -> int:
               "development realm, with the demo password)")  # fmt: skip
         await month.drive()
         print(what_it_did(month))
-        replay, verified = await replay_and_verify(month, month.history[0])
+        replay, verified = await replay_and_verify(month, month.history[0], witness_url)
         print(replay)
         if not verified:
             print("\nThe demo's case did not verify: see above.", file=sys.stderr)
@@ -49,5 +49,6 @@ if __name__ == "__main__":
     default = os.environ.get("RAPPORT_GATEWAY_URL", "http://127.0.0.1:8000")
     parser.add_argument("--gateway", default=default)
     parser.add_argument("--site", default="north", choices=("north", "south"))
+    parser.add_argument("--witness", default=WITNESS_URL, help="the witness whose key to pin")
     args = parser.parse_args()
-    sys.exit(asyncio.run(main(args.gateway, args.site)))
+    sys.exit(asyncio.run(main(args.gateway, args.site, args.witness)))

@@ -1,21 +1,25 @@
-"""What the demo prints after the month: what it did, what it could not show and why, an
-auditor's replay of one case, and the case's bundle checked by the offline verifier against
-the ledger's pinned public key."""
+"""What the demo prints after the month: what it did, an auditor's replay of one case, and
+the case's bundle checked by the offline verifier against the ledger's pinned public key and
+the witness's: the checkpoint the case is proven against must carry the witness's
+cosignature, so a ledger rewritten by whoever holds its own key alone would not verify. The
+witness's key is asked of the witness itself (another organisation in production), not of
+the ledger it vouches for."""
 
 import json
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from services.audit.verifier import describe, read_public_key, verify_bundle
+import httpx
+
+from demo.gateway import Refused
+from services.audit.verifier import WitnessKey, describe, read_public_key, verify_bundle
 
 if TYPE_CHECKING:
     from demo.month import Month
 
 OUT = Path(".state") / "demo"
-NOT_SHOWN = (
-    "the ledger's witness: this build has no witness service; the verification below rests "
-    "on the ledger's signed checkpoints and the public key pinned here.",
-)
+WITNESS_URL = os.environ.get("RAPPORT_WITNESS_URL", "http://127.0.0.1:8005")
 
 
 def what_it_did(month: "Month") -> str:
@@ -23,7 +27,6 @@ def what_it_did(month: "Month") -> str:
     lines += [f"  - {line}" for line in month.did]
     calls = ", ".join(f"{n} x {kind}" for kind, n in sorted(month.gateway.calls.items()))
     lines += [f"  requests through the gateway: {sum(month.gateway.calls.values())} ({calls})"]
-    lines += ["", "Not shown, and why:"] + [f"  - {line}" for line in NOT_SHOWN]
     web = str(month.gateway.http.base_url).rstrip("/") + "/web/"
     lines += ["", f"The staff web app shows the same month: {web}, signed in as "
               f"{month.gateway.users['therapist']} or supervisor.{month.gateway.site} "
@@ -31,7 +34,18 @@ def what_it_did(month: "Month") -> str:
     return "\n".join(lines)
 
 
-async def replay_and_verify(month: "Month", case_id: str) -> tuple[str, bool]:
+async def witness_key(url: str) -> WitnessKey:
+    """The witness's verifier key, from the witness (its public key route needs no token)."""
+    async with httpx.AsyncClient(base_url=url, timeout=10) as witness:
+        answer = await witness.get("/public-key")
+    if answer.status_code != 200:
+        raise Refused(f"the witness at {url}: GET /public-key -> {answer.status_code}")
+    return WitnessKey.parse(answer.json()["verifier_key"])
+
+
+async def replay_and_verify(
+    month: "Month", case_id: str, witness_url: str = WITNESS_URL
+) -> tuple[str, bool]:
     """The replay and the verification as text, and whether the case verified."""
     from demo.month import until
 
@@ -53,12 +67,15 @@ async def replay_and_verify(month: "Month", case_id: str) -> tuple[str, bool]:
     (OUT / "ledger.pub").write_text(key + "\n")
     saved = OUT / f"case-{case_id}.json"
     saved.write_text(json.dumps(bundle, indent=1))
-    report = verify_bundle(bundle, read_public_key(key))
+    witness = await witness_key(witness_url)
+    (OUT / "witness.vkey").write_text(witness.vkey() + "\n")
+    report = verify_bundle(bundle, read_public_key(key), witness=witness)
     verdict = describe(report)
     return "\n".join([
         "", f"The auditor's replay of case {case_id}:", "", str(replay).rstrip(), "",
-        "The ledger's verification of that case (offline verifier, pinned key):",
+        f"The ledger's verification of that case (offline verifier, the ledger's pinned key "
+        f"and the witness's, {witness.name}):",
         f"  {verdict}",
         f"  again, on any machine: python services/audit/verifier.py {saved} "
-        f"--public-key {OUT / 'ledger.pub'}",
+        f"--public-key {OUT / 'ledger.pub'} --witness-key {OUT / 'witness.vkey'}",
     ]), report.valid  # fmt: skip
