@@ -83,9 +83,10 @@ class Changes(Booking):
         calendar: Calendar,
         now: datetime,
         meta: dict,
+        busy: Busy | None = None,
     ) -> int:
         """Sessions the break covers move to the following weeks, and those after them
-        with them; returns how many sessions moved."""
+        with them, on days the diaries (`busy`) leave free; returns how many moved."""
         self._require_planned("plan a break")
         if kind not in BREAK_KINDS:
             raise errors.InvalidInput("kind", f"one of {', '.join(BREAK_KINDS)}")
@@ -111,7 +112,8 @@ class Changes(Booking):
         if moving:
             before = [s.ends_at for s in self.live_sessions() if s.starts_at < moving[0].starts_at]
             not_before = max([now, *before])
-            self._lay_out_again(moving, calendar, moving[0].day, not_before, "break", meta)
+            first = moving[0].day
+            self._lay_out_again(moving, calendar, first, not_before, "break", meta, busy)
         return len(moving)
 
     @event("BreakPlanned")
@@ -137,9 +139,12 @@ class Changes(Booking):
             }
         )
 
-    def respect_closures(self, *, calendar: Calendar, now: datetime, meta: dict) -> int:
+    def respect_closures(
+        self, *, calendar: Calendar, now: datetime, meta: dict, busy: Busy | None = None
+    ) -> int:
         """A closure planned after the sessions were booked: the first booked session it
-        closes, and those after it, are laid out again; returns how many moved."""
+        closes, and those after it, are laid out again on days the diaries (`busy`) leave
+        free; returns how many moved."""
         self._require_planned("move the sessions off the closure")
         booked = [s for s in self.booked_sessions() if s.starts_at > now]
         closed = [s for s in booked if calendar.refusal(s.day, s.at) is not None]
@@ -148,5 +153,6 @@ class Changes(Booking):
         moving = [s for s in booked if s.starts_at >= closed[0].starts_at]
         before = [s.ends_at for s in self.live_sessions() if s.starts_at < moving[0].starts_at]
         versions = self.version
-        self._lay_out_again(moving, calendar, moving[0].day, max([now, *before]), "closure", meta)
+        not_before = max([now, *before])
+        self._lay_out_again(moving, calendar, moving[0].day, not_before, "closure", meta, busy)
         return self.version - versions

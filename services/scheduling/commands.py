@@ -65,12 +65,15 @@ class SchedulingApplication(Store):
 
     async def plan_break(self, case_id: UUID, *, meta: Meta, **period: Any) -> tuple[Course, int]:
         course, now = await self.course(case_id), self.clock()
+        calendar = await self.calendar(course.site_id, now)
+        start = datetime.combine(period["starts_on"], time(0), tzinfo=ZoneInfo(calendar.zone))
         moved = course.plan_break(
             **period,
             break_id=uuid4(),
             now=now,
             meta=self._meta(meta, course),
-            calendar=await self.calendar(course.site_id, now),
+            calendar=calendar,
+            busy=await self._busy_of_pattern(course, start),
         )
         await self.save("plan the break", course)
         return course, moved
@@ -114,6 +117,11 @@ class SchedulingApplication(Store):
         s = course.session(session_id)
         rooms = {r for r in (s.room_id, course.pattern and course.pattern.room_id) if r}
         return await self._busy(course, s.therapist_id, rooms, s.starts_at - timedelta(days=7))
+
+    async def _busy_of_pattern(self, course: Course, start: datetime) -> Busy:
+        """The diaries of the course's therapist and room from `start` on."""
+        room = course.pattern.room_id if course.pattern else None
+        return await self._busy(course, course.therapist_id, {room} if room else set(), start)
 
     async def _busy(self, course: Course, therapist_id: str, rooms: set, start: datetime) -> Busy:
         """What other courses and assessments hold in the diaries from `start` until well
@@ -165,8 +173,12 @@ class SchedulingApplication(Store):
             self.store.pool, site_id, calendar, closure["starts_on"], closure["ends_on"]
         ):
             course = await self.course(case_id)
+            start = datetime.combine(closure["starts_on"], time(0), tzinfo=ZoneInfo(calendar.zone))
             moved = course.respect_closures(
-                calendar=calendar, now=now, meta=self._meta(meta, course)
+                calendar=calendar,
+                now=now,
+                meta=self._meta(meta, course),
+                busy=await self._busy_of_pattern(course, start),
             )
             try:
                 await self.save("move the sessions off the closure", course)

@@ -204,6 +204,29 @@ async def test_a_late_cancellation_rebooked_into_later_weeks_passes_over_a_taken
     assert await overlaps_of(scheduling, therapist) == 0
 
 
+async def test_a_break_moves_the_last_session_past_another_courses_booking(scheduling):
+    site, therapist = await a_site(scheduling), f"t-{uuid4().hex[:8]}"
+    mine, other = (
+        await open_course(scheduling, therapist, site),
+        await open_course(scheduling, therapist, site),
+    )
+    plan = dict(local_time="10:00", mode="video", room_id=None, meta=META)
+    await scheduling.plan_course(mine, first_date=date(2026, 1, 13), sessions=4, **plan)
+    await scheduling.plan_course(other, first_date=date(2026, 2, 10), sessions=1, **plan)
+    _, moved = await scheduling.plan_break(
+        mine,
+        starts_on=date(2026, 1, 26),
+        ends_on=date(2026, 2, 1),
+        kind="client_holiday",
+        description="away",
+        meta=META,
+    )
+    days = {s.number: s.day for s in (await scheduling.course(mine)).live_sessions()}
+    assert moved == 2 and days[3] == date(2026, 2, 3)
+    assert days[4] == date(2026, 2, 11)  # Tuesday 10 February is the other course's
+    assert await overlaps_of(scheduling, therapist) == 0
+
+
 async def overlaps_of(scheduling, therapist: str) -> int:
     """Pairs of the therapist's reservations that overlap (the constraint allows none)."""
     return await scheduling.store.pool.fetchval(

@@ -131,3 +131,36 @@ def test_a_session_listed_after_a_reallocation_with_its_week_taken_moves_the_res
     assert sessions[4].day == fourth.day and fourth.day == date(2026, 2, 10)
     assert sessions[16].day == last + timedelta(weeks=1) and len(sessions) == 16
     assert not fourth.to_rebook
+
+
+def test_a_break_passes_the_last_session_over_a_day_the_diary_has_taken():
+    course = planned_course(first_date=date(2026, 1, 13))  # Tuesdays
+    last = by_number(course)[16].day
+    moved = course.plan_break(
+        break_id=uuid4(),
+        starts_on=date(2026, 3, 2),
+        ends_on=date(2026, 3, 8),
+        kind="therapist_leave",
+        description="leave",
+        calendar=calendar(),
+        now=datetime(2026, 2, 1, tzinfo=UTC),
+        meta=META,
+        busy=taken_on(last + timedelta(weeks=1)),
+    )
+    sessions = by_number(course)
+    assert moved > 0 and len(sessions) == 16
+    assert sessions[16].day == last + timedelta(weeks=1, days=1)
+    assert sessions[16].history[-1]["why"] == "break"
+
+
+def test_a_closure_moves_its_session_past_a_day_the_diary_has_taken():
+    course = planned_course(first_date=date(2026, 1, 12))
+    closed = calendar(**{"2026-02-02": "boiler broken"})  # session 4's Monday
+    moved = course.respect_closures(
+        calendar=closed,
+        now=datetime(2026, 1, 20, tzinfo=UTC),
+        meta=META,
+        busy=taken_on(date(2026, 2, 3)),  # the Tuesday after it too
+    )
+    sessions = by_number(course)
+    assert moved == 1 and sessions[4].day == date(2026, 2, 4)
