@@ -3,7 +3,9 @@ cancelled form takes none; a flag is acknowledged once. And the domain stays pur
 rule 1): the standard library, eventsourcing.domain and the pure forms modules only."""
 
 import ast
+import json
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from uuid import uuid4
@@ -16,6 +18,7 @@ from services.forms.domain import RiskFlag
 from services.forms.errors import NotAllowed
 from services.forms.responses import build_response
 from shared.envelope import Actor, Meta
+from shared.mapping import build_mapper
 from tests.unit.forms.factories import pre_session
 
 META = Meta(actor=Actor(id="t-1", role="therapist"), correlation_id="c").for_event()
@@ -83,3 +86,16 @@ def test_the_domain_modules_are_pure() -> None:
             and name not in allowed
         }  # fmt: skip
         assert foreign == set(), module
+
+
+def test_a_flag_stored_before_escalations_named_the_duty_clinician_reads_as_naming_nobody():
+    flag = RiskFlag(id=uuid4(), form_id=uuid4(), case_id=uuid4(), site_id="north",
+                    level="high", codes=["self_harm_plans"], rules_version=1, escalated=True,
+                    escalated_to="duty-1", raised_at=NOW, meta=META)  # fmt: skip
+    mapper = build_mapper(None)
+    stored = mapper.to_stored_event(flag.collect_events()[0])
+    state = json.loads(stored.state)
+    del state["escalated_to"]
+    state["class_version"] = 1  # as version 1 of the event was stored
+    old = replace(stored, state=json.dumps(state).encode())
+    assert mapper.to_domain_event(old).escalated_to is None
