@@ -105,9 +105,11 @@ async def proof(db: Db, case_id: UUID, checkpoint_id: int, tree_size: int) -> di
     states = await _bucket_states(db, {bucket}, checkpoint_id)
     positions = [(level, (bucket >> level) ^ 1) for level in range(CASE_INDEX_LEVELS)]
     found = await _nodes(db, positions, checkpoint_id)
-    events = await db.fetch(
-        "SELECT leaf_index, event_id FROM ledger_case_events WHERE case_id = $1"
-        f" AND leaf_index < $2 AND {_LIVE.format('$3')} ORDER BY leaf_index",
+    events = await db.fetch(  # a leaf once, as the newest version has it (an index rebuilt
+        # from the first leaf, by a ledger upgraded beside an older one, lists it again)
+        "SELECT DISTINCT ON (leaf_index) leaf_index, event_id FROM ledger_case_events"
+        f" WHERE case_id = $1 AND leaf_index < $2 AND {_LIVE.format('$3')}"
+        " ORDER BY leaf_index, version DESC",
         case_id, tree_size, checkpoint_id,
     )  # fmt: skip
     return {

@@ -139,3 +139,19 @@ async def test_a_checkpoint_from_a_ledger_without_the_index_is_built_on_without_
         "SELECT count(*) FROM ledger_case_events WHERE case_id = $1", case_id
     )
     assert rows == 6  # each event of the case indexed once
+
+
+async def test_a_case_index_rebuilt_from_the_first_leaf_lists_each_event_once(case_ledger):
+    """An index rebuilt from leaf 0 (before 4873580, beside a ledger of the previous version)
+    holds the case's events under two versions: the proof lists each once."""
+    pool, case_id, _, _, checkpointer = case_ledger
+    await append(pool, [*delivered([envelope(case_id=case_id, version=5)])])
+    await checkpointer.issue()
+    later = await pool.fetchval("SELECT max(case_index_version) FROM ledger_checkpoints")
+    await as_maintenance(pool, "INSERT INTO ledger_case_events"
+                         f" SELECT case_id, leaf_index, event_id, {later} FROM ledger_case_events"
+                         f" WHERE version < {later}")  # fmt: skip
+
+    report = await _verify(pool, case_id, checkpointer)
+
+    assert report.valid, describe(report)
