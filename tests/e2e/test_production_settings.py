@@ -9,7 +9,8 @@ import pytest
 
 from tests.support.stack import ROOT
 
-MISSING = {"intake": "INTAKE_CIPHER_KEY", "audit": "AUDIT_SIGNING_KEY"}
+MISSING = {"intake": "INTAKE_CIPHER_KEY", "audit": "AUDIT_SIGNING_KEY",
+           "witness": "WITNESS_SIGNING_KEY"}  # fmt: skip
 
 
 @pytest.mark.parametrize("service", sorted(MISSING))
