@@ -30,19 +30,29 @@ class SchedulingPolicies:
         self.store = store
 
     async def handle(self, conn: asyncpg.Connection, batch: list[Delivered]) -> int:
+        # The cases this batch has changed: its saves are not committed yet, so a second
+        # event of a case in the batch must see the case as the first one left it.
+        cases: dict[UUID, Case] = {}
         for delivered in batch:
             envelope = delivered.envelope
             if envelope.type == "scheduling.AttendanceRecorded" and envelope.data["first_attended"]:
-                await self.first_treatment_attended(conn, envelope)
+                await self.first_treatment_attended(conn, envelope, cases)
             elif envelope.type == "scheduling.CourseCompleted":
-                await self.course_completed(conn, envelope)
+                await self.course_completed(conn, envelope, cases)
         return len(batch)
 
-    async def course_completed(self, conn: asyncpg.Connection, e: Envelope) -> None:
+    async def _case(self, case_id: UUID, cases: dict[UUID, Case]) -> Case:
+        if case_id not in cases:
+            cases[case_id] = await get_typed(self.store, Case, case_id)
+        return cases[case_id]
+
+    async def course_completed(
+        self, conn: asyncpg.Connection, e: Envelope, cases: dict[UUID, Case]
+    ) -> None:
         if e.case_id is None:
             return
         try:
-            case = await get_typed(self.store, Case, e.case_id)
+            case = await self._case(e.case_id, cases)
             recorded = case.record_course_completed(
                 course_id=UUID(e.data["course_id"]),
                 completed_on=date.fromisoformat(e.data["completed_on"]),
@@ -58,11 +68,13 @@ class SchedulingPolicies:
         if recorded:
             await self.store.save(case, conn=conn)
 
-    async def first_treatment_attended(self, conn: asyncpg.Connection, e: Envelope) -> None:
+    async def first_treatment_attended(
+        self, conn: asyncpg.Connection, e: Envelope, cases: dict[UUID, Case]
+    ) -> None:
         if e.case_id is None:
             return
         try:
-            case = await get_typed(self.store, Case, e.case_id)
+            case = await self._case(e.case_id, cases)
             attended = datetime.fromisoformat(e.data["starts_at"]).astimezone(SITE_ZONE)
             case.record_first_treatment_attended(
                 attended_on=attended.date(),
