@@ -9,11 +9,8 @@ is kept with it.
 """
 
 import asyncio
-import base64
-from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, TypeAlias
+from typing import Any
 
 import asyncpg
 import structlog
@@ -21,81 +18,37 @@ from aiokafka.errors import KafkaError
 
 from services.audit import case_index, entries, proofs, trust, witnessing
 from services.audit.checkpoint_log import CheckpointLog
-from services.audit.errors import LedgerCorrupted, NoCheckpointYet, NotFound, SigningRefused
+from services.audit.checkpoint_rows import (
+    COLUMNS,
+    NEWEST_INDEXED,
+    Checkpoint,
+    between,
+    by_id,
+    by_id_or_none,
+    chosen,
+    latest,
+    latest_cosigned,
+    latest_or_none,
+    page,
+    rfc3339,
+)
+from services.audit.errors import LedgerCorrupted, SigningRefused
 from services.audit.signing import Signer
 from services.audit.verifier import (
-    CASE_INDEX_LINE,
     ORIGIN,
     checkpoint_body,
-    checkpoint_note,
     note_key_hash,
     open_note,
     verify_consistency,
 )
 
+# The rows and their queries live in checkpoint_rows.py; callers name them from here.
+__all__ = ["Checkpoint", "Checkpointer", "between", "by_id", "chosen", "latest",
+           "latest_cosigned", "latest_or_none", "page", "rfc3339"]  # fmt: skip
+
 log = structlog.get_logger()
-Db: TypeAlias = asyncpg.Pool | asyncpg.Connection
 _ISSUING_LOCK = 4245
 _KEEP_SEQUENCE_ON = "SELECT setval(pg_get_serial_sequence('ledger_checkpoints', 'id'), $1)"
-_COLUMNS = (
-    "id, tree_size, root_hash, issued_at, key_id, signature, note_signature, case_index_root,"
-    " ARRAY(SELECT line FROM ledger_cosignatures c WHERE c.checkpoint_id = ledger_checkpoints.id"
-    " ORDER BY witness) AS cosignatures"
-)
-
-_NEWEST_INDEXED = (
-    f"SELECT {_COLUMNS} FROM ledger_checkpoints WHERE case_index_root IS NOT NULL"
-    " ORDER BY id DESC LIMIT 1"
-)
-
-
-@dataclass(frozen=True)
-class Checkpoint:
-    id: int
-    tree_size: int
-    root_hash: bytes
-    issued_at: datetime
-    key_id: str
-    signature: bytes
-    note_signature: bytes | None = None  # key hash || Ed25519 signature of note_text()
-    case_index_root: bytes | None = None  # None: from before the case index
-    cosignatures: Sequence[str] = ()  # the witnesses' lines (C2SP tlog-cosignature)
-
-    @property
-    def issued_at_text(self) -> str:
-        return rfc3339(self.issued_at)
-
-    def body(self) -> bytes:
-        return checkpoint_body(self.tree_size, self.root_hash, self.issued_at_text)
-
-    def note_text(self) -> str:
-        extensions = [f"checkpoint {self.id} {self.issued_at_text}"]
-        if self.case_index_root is not None:
-            extensions.append(CASE_INDEX_LINE + base64.b64encode(self.case_index_root).decode())
-        return checkpoint_note(ORIGIN, self.tree_size, self.root_hash, extensions)
-
-    def signed_note(self) -> str | None:
-        """The C2SP tlog-checkpoint signed note, with the witness's cosignature once it has
-        one; None for checkpoints from before notes."""
-        if self.note_signature is None:
-            return None
-        blob = base64.b64encode(self.note_signature).decode()
-        return f"{self.note_text()}\n\u2014 {ORIGIN} {blob}\n" + "".join(self.cosignatures)
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "tree_size": self.tree_size,
-            "root_hash": self.root_hash.hex(),
-            "issued_at": self.issued_at_text,
-            "key_id": self.key_id,
-            "signature": base64.b64encode(self.signature).decode(),
-            "note": self.signed_note(),
-        }
-
-
-def rfc3339(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 class Checkpointer:
@@ -150,7 +103,7 @@ class Checkpointer:
             return None
         if line is None:
             return None  # the witness is past it: the later checkpoint is cosigned instead
-        return await _by_id_or_none(self.pool, latest.id)  # None if deleted meanwhile
+        return await by_id_or_none(self.pool, latest.id)  # None if deleted meanwhile
 
     async def _issue(self, only_if_grown: bool) -> Checkpoint | None:
         async with self.pool.acquire() as conn, conn.transaction():
@@ -175,7 +128,7 @@ class Checkpointer:
             row = await conn.fetchrow(  # ids run on from the last: a gap means a deletion
                 "INSERT INTO ledger_checkpoints (id, tree_size, root_hash, issued_at, key_id,"
                 " signature, note_signature, case_index_root, case_index_version)"
-                f" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING {_COLUMNS}",
+                f" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING {COLUMNS}",
                 new.id, new.tree_size, new.root_hash, new.issued_at, new.key_id,
                 new.signature, new.note_signature, new.case_index_root, version,
             )  # fmt: skip
@@ -217,7 +170,7 @@ class Checkpointer:
         self.published_id = newest.id if newest else 0
         if newest is None:
             return
-        stored = await _by_id_or_none(conn, newest.id)
+        stored = await by_id_or_none(conn, newest.id)
         if stored is None or (stored.tree_size, stored.root_hash) != (
             newest.tree_size,
             newest.root_hash,
@@ -278,7 +231,7 @@ async def _advance_case_index(conn: asyncpg.Connection, previous: Checkpoint | N
     was signed by a ledger from before the index (during an upgrade, one may still run)."""
     base = previous
     if base is not None and base.case_index_root is None:
-        row = await conn.fetchrow(_NEWEST_INDEXED)
+        row = await conn.fetchrow(NEWEST_INDEXED)
         base = Checkpoint(**dict(row)) if row else None
         if base is not None and open_note(base.signed_note() or "", ORIGIN,
                                           signer.public_key) is None:  # fmt: skip
@@ -298,60 +251,3 @@ async def _check_extends(conn: asyncpg.Connection, previous: Checkpoint | None, 
     proof = await proofs.prove_consistency(conn, previous.tree_size, size)
     if not verify_consistency(previous.tree_size, size, previous.root_hash, root, proof):
         raise LedgerCorrupted(f"the stored tree no longer extends checkpoint #{previous.id}")
-
-
-async def latest_or_none(db: Db) -> Checkpoint | None:
-    row = await db.fetchrow(f"SELECT {_COLUMNS} FROM ledger_checkpoints ORDER BY id DESC LIMIT 1")
-    return Checkpoint(**dict(row)) if row else None
-
-
-async def _by_id_or_none(db: Db, checkpoint_id: int) -> Checkpoint | None:
-    row = await db.fetchrow(f"SELECT {_COLUMNS} FROM ledger_checkpoints WHERE id = $1",
-                            checkpoint_id)  # fmt: skip
-    return Checkpoint(**dict(row)) if row else None
-
-
-async def latest(db: Db) -> Checkpoint:
-    checkpoint = await latest_or_none(db)
-    if checkpoint is None:
-        raise NoCheckpointYet("no checkpoint has been issued yet; POST /checkpoints issues one")
-    return checkpoint
-
-
-async def latest_cosigned(db: Db) -> Checkpoint:
-    """The newest checkpoint a witness cosigned, or the latest when none is."""
-    row = await db.fetchrow(
-        f"SELECT {_COLUMNS} FROM ledger_checkpoints WHERE id ="
-        " (SELECT max(checkpoint_id) FROM ledger_cosignatures)"
-    )
-    return Checkpoint(**dict(row)) if row else await latest(db)
-
-
-async def by_id(db: Db, checkpoint_id: int) -> Checkpoint:
-    row = await db.fetchrow(f"SELECT {_COLUMNS} FROM ledger_checkpoints WHERE id = $1",
-                            checkpoint_id)  # fmt: skip
-    if row is None:
-        raise NotFound(f"no checkpoint #{checkpoint_id}")
-    return Checkpoint(**dict(row))
-
-
-async def chosen(db: Db, checkpoint_id: int | None) -> Checkpoint:
-    """The checkpoint asked for, or the latest."""
-    return await latest(db) if checkpoint_id is None else await by_id(db, checkpoint_id)
-
-
-async def page(db: Db, after_id: int, limit: int) -> list[Checkpoint]:
-    rows = await db.fetch(
-        f"SELECT {_COLUMNS} FROM ledger_checkpoints WHERE id > $1 ORDER BY id LIMIT $2",
-        after_id, limit,
-    )  # fmt: skip
-    return [Checkpoint(**dict(r)) for r in rows]
-
-
-async def between(db: Db, since_id: int, checkpoint_id: int) -> list[Checkpoint]:
-    """The checkpoints issued from `since_id` up to `checkpoint_id`, oldest first."""
-    rows = await db.fetch(
-        f"SELECT {_COLUMNS} FROM ledger_checkpoints WHERE id BETWEEN $1 AND $2 ORDER BY id",
-        since_id, checkpoint_id,
-    )  # fmt: skip
-    return [Checkpoint(**dict(r)) for r in rows]
