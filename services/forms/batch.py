@@ -44,6 +44,9 @@ class Batch:
 
     async def course_of(self, case_id: UUID) -> UUID | None:
         """The course the case's sessions were booked in (one per case), if any."""
+        for a in self.changed.values():  # forms this batch issued are not stored yet
+            if isinstance(a, FormInstance) and a.case_id == case_id and a.course_id:
+                return a.course_id
         found = await self.conn.fetchval(
             "SELECT course_id FROM forms_instance WHERE case_id = $1 AND course_id IS NOT NULL"
             " LIMIT 1",

@@ -57,3 +57,14 @@ async def test_a_discharge_arriving_before_the_completion_records_the_outcome_of
     await deliver(forms_pool, reactions, delivered(course.completed(attended=2), offset=30))
     [outcome] = await outcomes_of(forms_pool, course)
     assert outcome["course_id"] == course.course_id and outcome["finished"]
+
+
+async def test_a_discharge_in_the_batch_that_booked_the_course_gives_the_peq_its_course(
+    forms_pool, reactions, forms_app
+):
+    course = Course()
+    booked = course.booked(1, in_days(1))
+    batch = [booked, course.attended(booked), discharged(course, date.today())]
+    await deliver(forms_pool, reactions, delivered(*batch))
+    peq = await forms_app.form(form_id_for("feedback", course.case_id))
+    assert peq.course_id == course.course_id
