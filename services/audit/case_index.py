@@ -26,6 +26,7 @@ from services.audit.verifier import (
     bucket_hash,
     case_bucket,
     case_record,
+    leaf_hash,
     next_case_digest,
     node_hash,
 )
@@ -35,6 +36,11 @@ Position: TypeAlias = tuple[int, int]  # (level, index); level 0 is the buckets
 State: TypeAlias = tuple[int, bytes]  # a case's event count and digest
 EMPTY_ROOT = EMPTY_SUBTREES[CASE_INDEX_LEVELS]
 _CHUNK = 10_000
+_ENTRIES_WITH_LEAVES = (
+    "SELECT e.leaf_index, e.envelope, n.hash AS leaf FROM ledger_entries e"
+    " LEFT JOIN ledger_nodes n ON n.level = 0 AND n.index = e.leaf_index"
+    " WHERE e.leaf_index >= $1 AND e.leaf_index < $2 ORDER BY e.leaf_index"
+)
 
 CASE_INDEX_SCHEMA = """
 -- Each case's events in ledger order, as their envelopes name the case (case_index.py).
@@ -123,32 +129,37 @@ async def proof(db: Db, case_id: UUID, checkpoint_id: int, tree_size: int) -> di
 
 async def _events_by_case(conn: asyncpg.Connection, start: int,
                           size: int) -> dict[UUID, list[tuple[int, UUID]]]:  # fmt: skip
-    by_text: dict[str, list[tuple[int, UUID]]] = {}
+    """Each case's new events, read from the entries' bytes once they are shown to be the
+    leaves the tree holds (the columns beside them are covered by no hash)."""
+    by_text: dict[str, list[tuple[int, str]]] = {}
     for first in range(start, size, _CHUNK):
-        rows = await conn.fetch(
-            "SELECT leaf_index, event_id, envelope FROM ledger_entries"
-            " WHERE leaf_index >= $1 AND leaf_index < $2 ORDER BY leaf_index",
-            first, min(first + _CHUNK, size),
-        )  # fmt: skip
+        end = min(first + _CHUNK, size)
+        rows = await conn.fetch(_ENTRIES_WITH_LEAVES, first, end)
+        if len(rows) != end - first:
+            raise LedgerCorrupted(f"ledger entries between leaves {first} and {end} are missing")
         for row in rows:
-            case = _case_of(row["envelope"])
-            if case is not None:
-                by_text.setdefault(case, []).append((row["leaf_index"], row["event_id"]))
+            if row["leaf"] != leaf_hash(row["envelope"]):
+                raise LedgerCorrupted(f"entry {row['leaf_index']}'s bytes are not the leaf the"
+                                      " tree holds: changed after it was appended")  # fmt: skip
+            case, event = _case_and_event(row["envelope"])
+            if case and event:
+                by_text.setdefault(case, []).append((row["leaf_index"], event))
     added: dict[UUID, list[tuple[int, UUID]]] = {}
     for text, events in by_text.items():
         try:
-            added.setdefault(UUID(text), []).extend(events)
+            added.setdefault(UUID(text), []).extend((i, UUID(e)) for i, e in events)
         except ValueError:
-            continue  # not a case id: no case's history
+            continue  # not a case id (or event id): no case's history
     return added
 
 
-def _case_of(envelope: bytes) -> str | None:
+def _case_and_event(envelope: bytes) -> tuple[str | None, str | None]:
     try:
-        case = json.loads(envelope.decode()).get("case_id")
+        parsed = json.loads(envelope.decode())
+        case, event = parsed.get("case_id"), parsed.get("event_id")
     except (ValueError, AttributeError):
-        return None  # an envelope without a case belongs to no case's history
-    return case if isinstance(case, str) and case else None
+        return None, None  # an envelope without a case belongs to no case's history
+    return (case if isinstance(case, str) else None), (event if isinstance(event, str) else None)
 
 
 async def _bucket_states(db: Db, buckets: Iterable[int],

@@ -155,3 +155,17 @@ async def test_a_case_index_rebuilt_from_the_first_leaf_lists_each_event_once(ca
     report = await _verify(pool, case_id, checkpointer)
 
     assert report.valid, describe(report)
+
+
+async def test_an_entry_changed_before_it_is_indexed_stops_the_checkpointer(case_ledger):
+    """The index is read from the entries' bytes only once they hash to the tree's leaves:
+    an envelope moved to another case in the database before the next checkpoint is found."""
+    pool, case_id, _, _, checkpointer = case_ledger
+    sent = envelope(case_id=case_id, version=5)
+    await append(pool, [*delivered([sent])])
+    moved = sent.canonical_json().decode().replace(str(case_id), str(uuid.uuid4()))
+    await as_maintenance(pool, f"UPDATE ledger_entries SET envelope = convert_to('{moved}', 'UTF8')"
+                         f" WHERE event_id = '{sent.event_id}'")  # fmt: skip
+
+    with pytest.raises(SigningRefused, match="entry 9's bytes are not the leaf the tree holds"):
+        await checkpointer.issue()
