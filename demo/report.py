@@ -76,6 +76,7 @@ async def replay_and_verify(
         f"The ledger's verification of that case (offline verifier, the ledger's pinned key "
         f"and the witness's, {witness.name}):",
         f"  {verdict}",
-        f"  again, on any machine: python services/audit/verifier.py {saved} "
+        "  again, here or on another machine (verifier.py needs only Python and cryptography):",
+        f"  .venv/bin/python services/audit/verifier.py {saved} "
         f"--public-key {OUT / 'ledger.pub'} --witness-key {OUT / 'witness.vkey'}",
     ]), report.valid  # fmt: skip
