@@ -301,11 +301,11 @@ async def audited(staff: c.Staff, case_id: str, shown: dict[str, Any], earlier: 
     bundle["checkpoints"].insert(0, {k: earlier[k] for k in bundle["checkpoints"][0]})
     bundle["consistency"].insert(0, {"from": earlier["id"], "to": anchor["id"],
                                      "proof": chained["proof"]})  # fmt: skip
-    key = (await staff.call(AUDITOR, "GET", "/audit/checkpoints/public-key"))["public_key"]
+    keys = await staff.call(AUDITOR, "GET", "/audit/checkpoints/public-key")
     (folder / "case.json").write_text(json.dumps(bundle))
     verified = subprocess.run(  # noqa: ASYNC221 (the auditor's own tool, once, at the end)
-        [sys.executable, "services/audit/verifier.py",
-         str(folder / "case.json"), "--public-key", key],
+        [sys.executable, "services/audit/verifier.py", str(folder / "case.json"),
+         "--public-key", keys["public_key"], "--witness-key", keys["witness_key"]],
         cwd=ROOT, capture_output=True, text=True, check=False)  # fmt: skip
     assert verified.returncode == 0, verified.stdout + verified.stderr
     assert verified.stdout.startswith("valid"), verified.stdout

@@ -10,7 +10,7 @@ import json
 from fastapi import Request
 from fastapi.responses import Response
 
-from services.audit.verifier import verify_bundle
+from services.audit.verifier import WitnessKey, verify_bundle
 from services.gateway.web.pages import signed_in
 from services.gateway.web.render import page
 from services.gateway.web.sessions import WebSession
@@ -32,8 +32,12 @@ async def replay(request: Request, session: WebSession, api: StaffApi) -> Respon
         api.get(f"/audit/cases/{case_id}/bundle", **query),
         api.get("/audit/checkpoints/public-key"),
     )
-    # The ledger's published key; an auditor who pinned one checks the download offline.
-    report = await asyncio.to_thread(verify_bundle, bundle, base64.b64decode(key["public_key"]))
+    # The ledger's published keys (its own and its witness's); an auditor who pinned them
+    # checks the download offline.
+    witness = WitnessKey.parse(key["witness_key"]) if key.get("witness_key") else None
+    report = await asyncio.to_thread(
+        verify_bundle, bundle, base64.b64decode(key["public_key"]), None, witness
+    )
     return page(
         request,
         "replay.html",
