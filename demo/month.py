@@ -55,6 +55,10 @@ class Month:
         return (self.today - timedelta(days=30 - n)).isoformat()
 
     async def drive(self) -> None:
+        # The auditor keeps the ledger's latest checkpoint before the month: afterwards the
+        # ledger must prove it grew from it, not rewritten (none yet on a fresh machine).
+        kept = await self.gateway.call("auditor", "GET", "/audit/checkpoints/latest", ok=(200, 404))
+        self.kept = kept if isinstance(kept, dict) and kept.get("tree_size") else None
         site = self.gateway.site  # registered once per machine: 409 when it is already there
         named = {"site_id": site, "name": site.capitalize()}
         await self.gateway.call("admin", "POST", "/scheduling/sites", named, ok=(201, 409))

@@ -43,6 +43,19 @@ async def witness_key(url: str) -> WitnessKey:
     return WitnessKey.parse(answer.json()["verifier_key"])
 
 
+async def grew_from(month: "Month", bundle: dict[str, Any], kept: dict[str, Any]) -> None:
+    """The proof that the kept checkpoint's tree is a prefix of the bundle's first checkpoint
+    at least as large (as `cli export --trusted-checkpoint` adds it)."""
+    later = [c for c in bundle["checkpoints"] if c["tree_size"] >= kept["tree_size"]]
+    if not later:
+        return  # the verifier says the bundle is older than the kept checkpoint
+    first = min(later, key=lambda c: c["tree_size"])
+    sizes = {"from_size": kept["tree_size"], "to_size": first["tree_size"]}
+    found = await month.gateway.call("auditor", "GET", "/audit/proofs/consistency/sizes", **sizes)
+    bundle["trusted_consistency"] = {"from_size": kept["tree_size"], "to": first["id"],
+                                     "proof": found["proof"]}  # fmt: skip
+
+
 async def replay_and_verify(
     month: "Month", case_id: str, witness_url: str = WITNESS_URL
 ) -> tuple[str, bool]:
@@ -66,11 +79,18 @@ async def replay_and_verify(
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "ledger.pub").write_text(key + "\n")
     saved = OUT / f"case-{case_id}.json"
+    kept = getattr(month, "kept", None)
+    if kept:
+        await grew_from(month, bundle, kept)
+        (OUT / "kept-checkpoint.json").write_text(json.dumps(kept, indent=1))
     saved.write_text(json.dumps(bundle, indent=1))
     witness = await witness_key(witness_url)
     (OUT / "witness.vkey").write_text(witness.vkey() + "\n")
-    report = verify_bundle(bundle, read_public_key(key), witness=witness)
+    report = verify_bundle(bundle, read_public_key(key), trusted=kept, witness=witness)
     verdict = describe(report)
+    if kept and report.valid:
+        verdict += (f"; and it extends checkpoint #{kept['id']} (tree size {kept['tree_size']}),"
+                    " which the auditor kept before the month")  # fmt: skip
     return "\n".join([
         "", f"The auditor's replay of case {case_id}:", "", str(replay).rstrip(), "",
         f"The ledger's verification of that case (offline verifier, the ledger's pinned key "
@@ -78,5 +98,6 @@ async def replay_and_verify(
         f"  {verdict}",
         "  again, here or on another machine (verifier.py needs only Python and cryptography):",
         f"  .venv/bin/python services/audit/verifier.py {saved} "
-        f"--public-key {OUT / 'ledger.pub'} --witness-key {OUT / 'witness.vkey'}",
+        f"--public-key {OUT / 'ledger.pub'} --witness-key {OUT / 'witness.vkey'}"
+        + (f" --trusted-checkpoint {OUT / 'kept-checkpoint.json'}" if kept else ""),
     ]), report.valid  # fmt: skip
