@@ -131,7 +131,7 @@ async def _events_by_case(conn: asyncpg.Connection, start: int,
                           size: int) -> dict[UUID, list[tuple[int, UUID]]]:  # fmt: skip
     """Each case's new events, read from the entries' bytes once they are shown to be the
     leaves the tree holds (the columns beside them are covered by no hash)."""
-    by_text: dict[str, list[tuple[int, str]]] = {}
+    added: dict[UUID, list[tuple[int, UUID]]] = {}
     for first in range(start, size, _CHUNK):
         end = min(first + _CHUNK, size)
         rows = await conn.fetch(_ENTRIES_WITH_LEAVES, first, end)
@@ -141,25 +141,20 @@ async def _events_by_case(conn: asyncpg.Connection, start: int,
             if row["leaf"] != leaf_hash(row["envelope"]):
                 raise LedgerCorrupted(f"entry {row['leaf_index']}'s bytes are not the leaf the"
                                       " tree holds: changed after it was appended")  # fmt: skip
-            case, event = _case_and_event(row["envelope"])
-            if case and event:
-                by_text.setdefault(case, []).append((row["leaf_index"], event))
-    added: dict[UUID, list[tuple[int, UUID]]] = {}
-    for text, events in by_text.items():
-        try:
-            added.setdefault(UUID(text), []).extend((i, UUID(e)) for i, e in events)
-        except ValueError:
-            continue  # not a case id (or event id): no case's history
+            found = case_and_event(row["envelope"])
+            if found is not None:
+                added.setdefault(found[0], []).append((row["leaf_index"], found[1]))
     return added
 
 
-def _case_and_event(envelope: bytes) -> tuple[str | None, str | None]:
+def case_and_event(envelope: bytes) -> tuple[UUID, UUID] | None:
+    """The case and event an envelope names; None when it names no case (or the ids are not
+    UUIDs): it is then in no case's history. verifier.py reads them by the same rule."""
     try:
         parsed = json.loads(envelope.decode())
-        case, event = parsed.get("case_id"), parsed.get("event_id")
-    except (ValueError, AttributeError):
-        return None, None  # an envelope without a case belongs to no case's history
-    return (case if isinstance(case, str) else None), (event if isinstance(event, str) else None)
+        return UUID(parsed["case_id"]), UUID(parsed["event_id"])
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
 
 
 async def _bucket_states(db: Db, buckets: Iterable[int],

@@ -331,6 +331,28 @@ def case_index_root(bucket: int, bucket_digest: bytes, siblings: Sequence[bytes]
     return digest
 
 
+def case_index_root_of(buckets: dict[int, bytes]) -> bytes:
+    """The root over the given buckets' hashes, every other bucket empty."""
+    level_nodes = dict(buckets)
+    for level in range(CASE_INDEX_LEVELS):
+        empty = EMPTY_SUBTREES[level]
+        level_nodes = {
+            i: node_hash(level_nodes.get(2 * i, empty), level_nodes.get(2 * i + 1, empty))
+            for i in {i >> 1 for i in level_nodes}
+        }
+    return level_nodes.get(0, EMPTY_SUBTREES[CASE_INDEX_LEVELS])
+
+
+def case_and_event_of(envelope: str) -> tuple[bytes, bytes] | None:
+    """The 16-byte case and event ids an envelope names; None when it names no case (or the
+    ids are not UUIDs): it is then in no case's history."""
+    try:
+        parsed = json.loads(envelope)
+        return uuid_bytes(parsed["case_id"]), uuid_bytes(parsed["event_id"])
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
 def case_index_of(note_text: str) -> bytes | None:
     """The case index root a checkpoint's note commits to, if any."""
     for line in note_text.splitlines()[3:]:
@@ -441,6 +463,7 @@ def verify_bundle(
     _check_inclusion(report, anchor, entries, bundle.get("scope", {}), bool(bundle.get("complete")))
     if bundle.get("complete"):
         _check_complete(report, checkpoints, anchor, entries)
+        _check_ledger_case_index(report, anchor, entries, public_key)
     if bundle.get("scope", {}).get("kind") == "case":
         _check_case_index(report, anchor, entries, bundle, public_key)
     if trusted is not None:
@@ -616,6 +639,30 @@ def _check_case_index(report: Report, anchor: _Checkpoint,
     for index in sorted(set(held) - {index for index, _ in listed}):
         report.fail(f"entry {index}", f"event {held[index]} is not one of the events of case"
                     f" {case_id} at checkpoint #{anchor.id}", index)  # fmt: skip
+
+
+def _check_ledger_case_index(report: Report, anchor: _Checkpoint,
+                             entries: list[tuple[int, str, list[bytes] | None]],
+                             public_key: bytes) -> None:  # fmt: skip
+    """A whole ledger rebuilds the anchor's case index from its leaves: the ledger committed
+    every event to the case its envelope names."""
+    text = open_note(anchor.note or "", ORIGIN, public_key)
+    signed = case_index_of(text) if text else None
+    if signed is None:
+        return  # a checkpoint from before the index
+    cases: dict[bytes, tuple[int, bytes]] = {}
+    for index, envelope, _ in sorted(entries):
+        found = case_and_event_of(envelope) if index < anchor.tree_size else None
+        if found is not None:
+            count, digest = cases.get(found[0], (0, EMPTY_CASE_DIGEST))
+            cases[found[0]] = (count + 1, next_case_digest(digest, index, found[1]))
+    buckets: dict[int, list[bytes]] = {}
+    for case, (count, digest) in cases.items():
+        bucket = int.from_bytes(hashlib.sha256(case).digest()[:2], "big")
+        buckets.setdefault(bucket, []).append(case + count.to_bytes(8, "big") + digest)
+    if case_index_root_of({b: bucket_hash(r) for b, r in buckets.items()}) != signed:
+        report.fail(str(anchor), "its case index is not the one its leaves make: an event is"
+                    " missing from the index, or counted for another case")  # fmt: skip
 
 
 def _proven_case_events(case_id: str, proof: dict[str, Any], root: bytes) -> list[tuple[int, str]]:

@@ -111,7 +111,7 @@ def memory_bundle(
 
     tree = MemoryNodeStore.from_leaves(e.encode() for e in envelopes)
     case_id = (scope or {}).get("case_id")
-    indexes_at = [_case_index(envelopes[:size], case_id) if case_id else (None, None)
+    indexes_at = [_case_index(envelopes[:size], case_id or str(uuid.UUID(int=0)))
                   for size in sizes]  # fmt: skip
     checkpoints = [signed_checkpoint(key, tree, size, n + 1, indexes_at[n][0])
                    for n, size in enumerate(sizes)]  # fmt: skip

@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from services.audit.case_index import in_memory as case_index_in_memory
 from services.audit.merkle import MemoryNodeStore
 from services.audit.verifier import WitnessKey, describe, main, verify_bundle
 from tests.support.ledger_data import (
@@ -248,3 +249,20 @@ def test_witness_verifier_keys_read_back_whatever_their_base64_holds():
         public = Ed25519PrivateKey.generate().public_key().public_bytes_raw()
         key = WitnessKey("witness.example", public)
         assert WitnessKey.parse(key.vkey()) == key
+
+
+def test_a_whole_ledger_whose_signed_case_index_leaves_out_an_event_fails():
+    bundle = memory_bundle(KEY, LEAVES, [20])
+    tree = MemoryNodeStore.from_leaves(e.encode() for e in LEAVES)
+    short, _ = case_index_in_memory(
+        [
+            (i, json.loads(e)["event_id"], json.loads(e)["case_id"])
+            for i, e in enumerate(LEAVES[:19])
+        ],
+        str(uuid.uuid4()),
+    )
+    bundle["checkpoints"][0] = signed_checkpoint(KEY, tree, 20, 1, short)
+
+    report = verify_bundle(bundle, PUBLIC, witness=WITNESS)
+
+    assert "its case index is not the one its leaves make" in describe(report)
