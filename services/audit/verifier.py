@@ -375,6 +375,11 @@ def case_index_of(note_text: str) -> bytes | None:
 #                   out: rebuilding every checkpoint's root from all the leaves proves them
 #   trusted_consistency  (optional) {from_size, to, proof: [hex]}: the tree of the auditor's
 #                   trusted checkpoint is a prefix of checkpoint `to`'s
+#   case_index      (a case bundle) {case_id, bucket, records: [[case_id, count, digest hex]]
+#                   (the bucket's cases), siblings: [16 hex, from the bucket up], events:
+#                   [[leaf_index, event_id]] (the case's, in ledger order)}: against the
+#                   anchor note's case-index line
+# Every checkpoint's note (the anchor's at least) carries the witness's cosignature line.
 
 
 @dataclass(frozen=True)
