@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-unit lint bench infra-up infra-down venv clean-state schemas generated demo
+.PHONY: run test test-unit lint bench infra-up infra-down venv schemas generated demo
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
@@ -36,9 +36,9 @@ test-unit: venv
 	$(PY) -m pytest -q tests/unit
 
 lint: venv
-	$(VENV)/bin/ruff check services shared tests bench deploy
-	$(VENV)/bin/ruff format --check services shared tests bench deploy
-	$(VENV)/bin/mypy services shared
+	$(VENV)/bin/ruff check services shared tests bench deploy demo
+	$(VENV)/bin/ruff format --check services shared tests bench deploy demo
+	$(VENV)/bin/mypy services shared demo
 
 bench: venv infra-up
 	set -a; source .state/dev.env; set +a; $(PY) bench/pipeline.py && $(PY) bench/ledger.py && $(PY) bench/scheduling.py && $(PY) bench/forms.py && $(PY) bench/gateway.py && $(PY) bench/intake_search.py && $(PY) bench/web.py
