@@ -4,8 +4,8 @@ then the service's own path: /intake/cases/{case_id} is intake's /cases/{case_id
 
 The kind "case" takes the case from {case_id} in the path, or from the form or risk flag the
 path names; "site" from {site_id} in the path or "site_id" in the body; "enquiry" the
-enquiry's site; "therapist" {therapist_id}; "global" has no scope; "public" needs no token
-(the client's form link, which authenticates by its one-time token)."""
+enquiry's site; "therapist" {therapist_id} or {staff_id}; "global" has no scope; "public"
+needs no token (the client's form link, which authenticates by its one-time token)."""
 
 from dataclasses import dataclass
 
@@ -111,6 +111,9 @@ GET  /sites/{site_id}/risk-flags                risk.read          site
 GET  /cases/{case_id}/risk-flags                risk.read          case
 GET  /risk-flags/{flag_id}                      risk.read          case
 POST /risk-flags/{flag_id}/acknowledgement      risk.acknowledge   case
+PUT  /sites/{site_id}/duty-clinician            duty.assign        site
+GET  /sites/{site_id}/duty-clinician            risk.read          site
+GET  /duty-clinicians/{staff_id}/escalations    escalations.read   therapist
 POST /cases/{case_id}/risk-assessments          risk.assess        case
 GET  /cases/{case_id}/risk-assessments          risk.read          case
 GET  /cases/{case_id}/outcomes                  forms.read         case

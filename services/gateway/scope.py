@@ -49,7 +49,7 @@ async def scope_of(route: Route, params: dict[str, str], body: bytes, upstream: 
     if route.kind == "site":
         return Scope("site", params.get("site_id") or _body_site(body))
     if route.kind == "therapist":
-        return Scope("therapist", therapist_id=params.get("therapist_id"))
+        return Scope("therapist", therapist_id=params.get("therapist_id", params.get("staff_id")))
     return Scope(route.kind)
 
 

@@ -39,6 +39,7 @@ def path_of(route: Route, role: str, inside: bool) -> str:
         "flag_id": FLAG_IN if inside else FLAG_OUT, "enquiry_id": ENQ_IN if inside else ENQ_OUT,
         "site_id": "north" if inside else "south",
         "therapist_id": caller(role) if inside else "someone.else",
+        "staff_id": caller(role) if inside else "someone.else",
     }  # fmt: skip
     return re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), "x1"), route.gateway_path)
 
