@@ -25,15 +25,17 @@ def pkce_pair() -> tuple[str, str]:
 
 
 class Provider:
-    def __init__(self, issuer: str, settings: WebSettings):
-        self.issuer, self.settings = issuer.rstrip("/"), settings
+    def __init__(self, discovery_url: str, settings: WebSettings):
+        # The gateway's settings say where: not always at the issuer's address (in compose,
+        # the browser's address of Keycloak is not the gateway container's).
+        self.discovery_url, self.settings = discovery_url, settings
         self.http = httpx.AsyncClient(timeout=10.0)
         self.discovery: dict[str, Any] | None = None
 
     async def endpoint(self, name: str) -> str:
         if self.discovery is None:
             try:
-                answer = await self.http.get(f"{self.issuer}/.well-known/openid-configuration")
+                answer = await self.http.get(self.discovery_url)
                 self.discovery = answer.raise_for_status().json()
             except (httpx.HTTPError, ValueError) as error:
                 raise SignInFailed(f"the identity provider cannot be reached: {error}") from None

@@ -15,7 +15,7 @@ async def ready(request: Request) -> None:
         gateway = state.context.settings
         state.web_settings = settings
         state.web_secure = gateway.environment == "production"
-        state.web_provider = Provider(gateway.oidc_issuer, settings)
+        state.web_provider = Provider(gateway.discovery_url(), settings)
         seed = gateway.assertion_key.get_secret_value()
         sessions = Sessions(state.runtime.pool, seed, settings.idle_minutes * 60)
         await sessions.ensure_schema()
