@@ -1,6 +1,7 @@
 """What the fault tests ask a Kafka cluster's administration: who holds which partitions,
-which brokers lead and are in sync, and a topic's settings."""
+which brokers lead and are in sync, a topic's settings, where its partitions end."""
 
+from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.coordinator.protocol import ConsumerProtocolMemberAssignment
@@ -51,3 +52,20 @@ async def topic_setting(bootstrap: str, topic: str, name: str) -> str | None:
                 if entry[0] == name:
                     return entry[1]
     return None
+
+
+async def end_offsets(bootstrap: str, topics: list[str]) -> dict[tuple[str, int], int]:
+    """Where each partition of those of `topics` that exist ends now."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap)
+    await consumer.start()
+    try:
+        present = set(topics) & await consumer.topics()
+        partitions = [
+            TopicPartition(topic, partition)
+            for topic in present
+            for partition in await topic_layout(bootstrap, topic)
+        ]
+        ends = await consumer.end_offsets(partitions) if partitions else {}
+    finally:
+        await consumer.stop()
+    return {(tp.topic, tp.partition): offset for tp, offset in ends.items()}
