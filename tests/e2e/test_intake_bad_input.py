@@ -27,7 +27,9 @@ async def test_a_future_referral_date_is_refused_naming_the_field(intake):
 
 
 async def test_a_malformed_nhs_number_checksum_is_refused_naming_the_field(intake):
-    client = {**CLIENTS["tobias"], "nhs_number": CLIENTS["tobias"]["nhs_number"][:-1] + "0"}
+    valid = CLIENTS["tobias"]["nhs_number"]  # each look-up is a new valid number
+    wrong_check_digit = valid[:-1] + str((int(valid[-1]) + 1) % 10)
+    client = {**CLIENTS["tobias"], "nhs_number": wrong_check_digit}
     body = {"referral_source": "gp", "referral_date": days_ago(1), "site_id": "north"}
     response = await intake.post("/referrals", json={**body, "client": client})
     assert fields(response) == ["body.client.nhs_number"]

@@ -87,9 +87,12 @@ def exported(stack: Stack, case_id: str, folder: Path) -> dict[str, str]:
     # The CLI's export with a client that speaks to audit as the gateway does for an auditor.
     auditor = httpx.Client(base_url=stack.url("audit"), auth=AUDITOR, timeout=60)
     with auditor as audit, bundle.open("w") as out:
-        key = audit.get("/checkpoints/public-key").json()["public_key"]
+        keys = audit.get("/checkpoints/public-key").json()  # the ledger's and its witness's
         assert cli.export_case(audit, case_id, {}, out) > 0
-    timeline = _cli("timeline", str(bundle), "--public-key", key, "--json")
+    timeline = _cli(
+        "timeline", str(bundle), "--public-key", keys["public_key"],
+        "--witness-key", keys["witness_key"], "--json",
+    )  # fmt: skip
     assert timeline.returncode == 0, timeline.stderr
     return {"case bundle": bundle.read_text(), "case timeline": timeline.stdout}
 
