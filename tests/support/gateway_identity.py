@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from services.gateway.assertions import Assertions
 from shared import identity
 from shared.identity import Identity
 
@@ -54,10 +55,14 @@ AUDITOR = as_staff("auditor-e2e", "auditor")
 
 
 def signing(staff: AsStaff) -> Callable[[Any, Any], Awaitable[Any]]:
-    """The same for an aiohttp ClientSession: `middlewares=(signing(STAFF),)`."""
+    """The same for an aiohttp ClientSession (`middlewares=(signing(STAFF),)`), the
+    benchmarks' load: an assertion sent again for the same method and path while it is
+    young, as the gateway sends them (services/gateway/assertions.py)."""
+    assertions = Assertions(staff.key or gateway_key())
+    who = Identity(staff.subject, staff.role, (staff.role,), staff.sites, "")
 
     async def sign(request: Any, handler: Any) -> Any:
-        assertion = staff.assertion(request.method, request.url.path)
+        assertion = assertions.of(who, request.method, request.url.path)
         request.headers[identity.ASSERTION_HEADER] = assertion
         return await handler(request)
 
