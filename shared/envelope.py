@@ -96,6 +96,17 @@ class Envelope(BaseModel):
     causation_id: str | None
     data: dict[str, Any]
 
+    def caused_meta(
+        self, case_id: UUID | None = None, site_id: str | None = None
+    ) -> dict[str, Any]:
+        """The metadata of an event a consumer records because of this one: the same actor
+        and correlation, this event as its cause, of this event's case and site unless
+        another is named."""
+        return Meta(
+            actor=self.actor, correlation_id=self.correlation_id, causation_id=str(self.event_id),
+            case_id=case_id or self.case_id, site_id=site_id or self.site_id,
+        ).for_event()  # fmt: skip
+
     @model_validator(mode="after")
     def _no_control_characters(self) -> Self:
         found = control_character_at(self.model_dump(mode="json"))

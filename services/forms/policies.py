@@ -19,7 +19,7 @@ from services.forms.batch import Batch, course_outcome
 from services.forms.domain import ISSUED
 from shared.consumer import Delivered
 from shared.contracts import scheduling as s
-from shared.envelope import Envelope, Meta
+from shared.envelope import Envelope
 
 log = structlog.get_logger()
 TREATED_ENDINGS = {"46", "47", "48"}  # completed or ended early after treatment started
@@ -47,7 +47,7 @@ class Reactions:
         form = self.app.pre_session_form(
             case_id=e.case_id, site_id=e.site_id, course_id=e.course_id,
             session_id=e.session_id, session_number=e.session_number, starts_at=e.starts_at,
-            meta=meta_of(env, e.case_id, e.site_id),
+            meta=env.caused_meta(e.case_id, e.site_id),
         )  # fmt: skip
         b.changed[form.id] = form
 
@@ -57,13 +57,15 @@ class Reactions:
         if form is not None and form.status == ISSUED:
             expires = e.starts_at + self.app.link_grace
             form.move(due_at=e.starts_at, link_expires_at=expires,
-                      meta=meta_of(env, form.case_id, form.site_id))  # fmt: skip
+                      meta=env.caused_meta(form.case_id, form.site_id))  # fmt: skip
 
     async def session_cancelled(self, b: Batch, env: Envelope) -> None:
         e = s.SessionCancelled.model_validate(env.data)
         form = await b.form(form_id_for("pre_session", e.session_id))
         if form is not None and form.status == ISSUED:
-            form.cancel(reason="session_cancelled", meta=meta_of(env, form.case_id, form.site_id))
+            form.cancel(
+                reason="session_cancelled", meta=env.caused_meta(form.case_id, form.site_id)
+            )
 
     async def attendance_recorded(self, b: Batch, env: Envelope) -> None:
         e = s.AttendanceRecorded.model_validate(env.data)
@@ -95,7 +97,7 @@ class Reactions:
         if site_id is None:
             log.warning("forms.ending_of_unknown_case", case_id=str(case_id))
             return
-        meta = meta_of(env, case_id, site_id)
+        meta = env.caused_meta(case_id, site_id)
         if not await b.exists(form_id_for("feedback", case_id)):
             form = self.app.feedback_form(case_id=case_id, site_id=site_id,
                                           course_id=course_id, meta=meta)  # fmt: skip
@@ -113,11 +115,3 @@ ROUTES = {
     "scheduling.CourseCompleted": Reactions.course_completed,
     "intake.CaseDischarged": Reactions.case_discharged,
 }
-
-
-def meta_of(env: Envelope, case_id: UUID, site_id: str) -> dict:
-    """The upstream event's actor and correlation; it is the cause of ours."""
-    return Meta(
-        actor=env.actor, correlation_id=env.correlation_id, causation_id=str(env.event_id),
-        case_id=case_id, site_id=site_id,
-    ).for_event()  # fmt: skip

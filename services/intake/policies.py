@@ -57,7 +57,7 @@ class SchedulingPolicies:
                 course_id=UUID(e.data["course_id"]),
                 completed_on=date.fromisoformat(e.data["completed_on"]),
                 sessions_attended=e.data["sessions_attended"],
-                meta=_meta_of(e),
+                meta=e.caused_meta(),
             )
         except (AggregateNotFound, errors.NotAllowed, errors.InvalidInput) as refused:
             # The case was discharged first, or is not intake's: nothing to record.
@@ -80,7 +80,7 @@ class SchedulingPolicies:
                 attended_on=attended.date(),
                 appointment_id=UUID(e.data["session_id"]),
                 appointment_type=e.data["appointment_type"],
-                meta=_meta_of(e),
+                meta=e.caused_meta(),
             )
         except (AggregateNotFound, errors.NotAllowed, errors.InvalidInput) as refused:
             # Recorded by staff already, or the case moved on: nothing to do, said once.
@@ -89,14 +89,3 @@ class SchedulingPolicies:
             )
             return
         await self.store.save(case, conn=conn)
-
-
-def _meta_of(e: Envelope) -> dict:
-    """The case's event is caused by scheduling's: same actor and correlation."""
-    return {
-        "actor": e.actor.model_dump(),
-        "correlation_id": e.correlation_id,
-        "causation_id": str(e.event_id),
-        "case_id": str(e.case_id),
-        "site_id": e.site_id,
-    }

@@ -62,7 +62,7 @@ class IntakePolicies(Store):
             site_id=e.site_id or "unknown",
             therapist_id=e.data["therapist_id"],
             allocated_on=datetime.fromisoformat(e.data["allocated_on"]).date(),
-            meta=meta_from(e),
+            meta=e.caused_meta(),
         )
         try:
             await self.save("open the course", course, conn=conn)
@@ -106,7 +106,7 @@ class IntakePolicies(Store):
             consent_id=UUID(e.data["consent_id"]),
             document=e.data["document"],
             withdrawn=withdrawn,
-            meta=meta_from(e),
+            meta=e.caused_meta(),
         ):
             await self.save("note the consent", course, conn=conn)
 
@@ -122,7 +122,11 @@ class IntakePolicies(Store):
         clashing = {s.session_id for s in coming for r in taken if _overlaps(s, r)}
         on = datetime.fromisoformat(e.data["reallocated_on"]).date()
         course.reallocate(
-            therapist_id=therapist, reallocated_on=on, clashing=clashing, now=now, meta=meta_from(e)
+            therapist_id=therapist,
+            reallocated_on=on,
+            clashing=clashing,
+            now=now,
+            meta=e.caused_meta(),
         )
         await self.save("move the sessions to the new therapist", course, conn=conn)
 
@@ -131,7 +135,7 @@ class IntakePolicies(Store):
         if course is None:
             return
         on = datetime.fromisoformat(e.data["discharged_on"]).date()
-        course.close(closed_on=on, now=self.clock(), meta=meta_from(e))
+        course.close(closed_on=on, now=self.clock(), meta=e.caused_meta())
         await self.save("close the course", course, conn=conn)
 
     async def _exists(self, case_id: UUID) -> bool:
@@ -145,17 +149,6 @@ class IntakePolicies(Store):
 def _overlaps(session: Any, reservation: asyncpg.Record) -> bool:
     during = reservation["during"]
     return session.starts_at < during.upper and during.lower < session.ends_at
-
-
-def meta_from(e: Envelope) -> dict[str, Any]:
-    """The effect's metadata: caused by intake's event, in its correlation."""
-    return {
-        "actor": e.actor.model_dump(),
-        "correlation_id": e.correlation_id,
-        "causation_id": str(e.event_id),
-        "case_id": str(e.case_id),
-        "site_id": e.site_id,
-    }
 
 
 REACTIONS = {
