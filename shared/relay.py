@@ -116,10 +116,11 @@ class OutboxRelay:
         while True:
             self._wakeup.clear()
             if not await self.run_once(producer):
-                try:
-                    await asyncio.wait_for(self._wakeup.wait(), timeout=1.0)
-                except TimeoutError:
-                    pass
+                # asyncio.timeout, not wait_for: on Python 3.11, wait_for loses a cancellation
+                # that arrives as the wake-up does, and the relay never stops.
+                with suppress(TimeoutError):
+                    async with asyncio.timeout(1.0):
+                        await self._wakeup.wait()
 
     async def run_once(self, producer: AIOKafkaProducer) -> int:
         """Publish the next batch, then record its position; return how many were published."""
