@@ -12,6 +12,7 @@ from tests.support.stack import Stack
 @pytest.fixture(scope="session")
 def private_postgres() -> Iterator[str]:
     """The admin URL of a private PostgreSQL cluster that a test may restart."""
+    private.postgres("clean")  # a killed run's leftovers: every session starts empty
     try:
         private.postgres("up")
         yield private.postgres("url")
@@ -21,7 +22,10 @@ def private_postgres() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def private_kafka() -> Iterator[str]:
-    """The bootstrap of a private three-broker Kafka cluster that a test may kill nodes of."""
+    """The bootstrap of a private three-broker Kafka cluster that a test may kill nodes of.
+    Emptied first: a fresh audit reads its topics from the beginning, and a killed run's
+    leftover events (CI once found some twenty thousand) kept it busy past the tests' waits."""
+    private.kafka_cluster("clean")
     try:
         private.kafka_cluster("up")
         yield private.bootstrap()
