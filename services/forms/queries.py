@@ -1,7 +1,7 @@
 """Staff queries over the read models: a case's forms and scores, outcomes, a site's open
 risk flags with their age, the PEQ summary and the monthly outcome report of a site."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
@@ -11,6 +11,11 @@ import asyncpg
 from services.forms import escalations
 from services.forms.outcomes import Pair, outcome
 from services.forms.scoring import CASENESS
+
+FORM_COLUMNS = (
+    "form_id, purpose, session_id, session_number, status, due_at, submitted_at,"
+    " submitted_via, phq9, gad7, wsas, phq9_band, gad7_band, risk_level"
+)
 
 
 def now_utc() -> datetime:
@@ -25,12 +30,25 @@ class FormsQueries:
     async def case_forms(self, case_id: UUID) -> list[dict[str, Any]]:
         """Every form of the case: per session, whether it came back."""
         rows = await self.pool.fetch(
-            "SELECT form_id, purpose, session_id, session_number, status, due_at, submitted_at,"
-            " submitted_via, phq9, gad7, wsas, phq9_band, gad7_band, risk_level"
-            " FROM forms_instance WHERE case_id = $1 ORDER BY due_at, form_id",
+            f"SELECT {FORM_COLUMNS} FROM forms_instance WHERE case_id = $1"
+            " ORDER BY due_at, form_id",
             case_id,
         )
         return [dict(r) for r in rows]
+
+    async def forms_of_cases(self, case_ids: Sequence[UUID]) -> list[dict[str, Any]]:
+        """Per case named (each once, in the order asked): its forms, as case_forms has
+        them; a case without forms has an empty list. One query for them all."""
+        wanted = list(dict.fromkeys(case_ids))
+        rows = await self.pool.fetch(
+            f"SELECT case_id, {FORM_COLUMNS} FROM forms_instance WHERE case_id = ANY($1::uuid[])"
+            " ORDER BY due_at, form_id",
+            wanted,
+        )
+        forms: dict[UUID, list[dict[str, Any]]] = {case_id: [] for case_id in wanted}
+        for r in rows:
+            forms[r["case_id"]].append({k: v for k, v in r.items() if k != "case_id"})
+        return [{"case_id": case_id, "forms": listed} for case_id, listed in forms.items()]
 
     async def outcomes(self, case_id: UUID) -> dict[str, Any]:
         """Scores session by session, the caseness lines, and first-to-last outcome."""

@@ -16,14 +16,28 @@ class AccessLog:
 
     async def viewed(self, who: Identity, case_id: UUID, site_id: str | None, view: str,
                      action: str, reason: str | None) -> UUID:  # fmt: skip
-        meta = Meta(actor=Actor(id=who.subject, role=who.role), correlation_id=who.correlation_id,
-                    case_id=case_id, site_id=site_id)  # fmt: skip
-        digest = hashlib.sha256(reason.encode()).hexdigest() if reason else None
-        access = CaseAccess(
-            id=uuid4(), case_id=case_id, site_id=site_id, subject=who.subject, view=view,
-            action=action, role=who.role, break_glass=who.break_glass,
-            reason=reason if who.break_glass else None,
-            reason_sha256=digest if who.break_glass else None, meta=meta.for_event(),
-        )  # fmt: skip
+        access = _access(who, case_id, site_id, view, action, reason)
         await self.store.save(access)
         return access.id
+
+    async def viewed_cases(self, who: Identity, shown: dict[UUID, str | None], view: str,
+                           action: str) -> list[UUID]:  # fmt: skip
+        """One event per case of a composed view (case id -> its site), saved together: all
+        or none, in one transaction."""
+        accesses = [_access(who, case, site, view, action, None) for case, site in shown.items()]
+        if accesses:
+            await self.store.save(*accesses)
+        return [access.id for access in accesses]
+
+
+def _access(who: Identity, case_id: UUID, site_id: str | None, view: str, action: str,
+            reason: str | None) -> CaseAccess:  # fmt: skip
+    meta = Meta(actor=Actor(id=who.subject, role=who.role), correlation_id=who.correlation_id,
+                case_id=case_id, site_id=site_id)  # fmt: skip
+    digest = hashlib.sha256(reason.encode()).hexdigest() if reason else None
+    return CaseAccess(
+        id=uuid4(), case_id=case_id, site_id=site_id, subject=who.subject, view=view,
+        action=action, role=who.role, break_glass=who.break_glass,
+        reason=reason if who.break_glass else None,
+        reason_sha256=digest if who.break_glass else None, meta=meta.for_event(),
+    )  # fmt: skip

@@ -46,7 +46,10 @@ WRITES = {
     "duty.assign": "name a site's duty clinician, to whom high risk escalates",
     "ledger.write": "sign a checkpoint now, run a reconciliation",
 }
-ACTIONS = {**READS, **WRITES}
+# The gateway's own reads of many cases at once, for its composed views (which decide each
+# case's parts by this table and record each case shown): no role holds it.
+INTERNAL = {"gateway.lookup": "the gateway's own reads of many cases at once (no staff role)"}
+ACTIONS = {**READS, **WRITES, **INTERNAL}
 _ANY_READ = {action: "any" for action in READS}
 _CASE_READS = ("case.read", "course.read", "forms.read", "risk.read")
 _DIRECTORY = {"template.read": "any", "questionnaire.read": "any", "diary.read": "any",

@@ -64,6 +64,7 @@ POST /cases/{case_id}/first-treatment                   case.clinical   case
 POST /cases/{case_id}/ipaf                              case.clinical   case
 POST /cases/{case_id}/goodbye-letter                    case.clinical   case
 POST /cases/{case_id}/discharge                         case.clinical   case
+GET  /cases                                             gateway.lookup  global
 GET  /cases/{case_id}                                   case.read       case
 GET  /cases/{case_id}/timeline                          case.read       case
 POST /cases/{case_id}/digest-proofs                     case.read       case
@@ -105,6 +106,7 @@ POST /forms/{form_id}/link                      forms.write        case
 POST /forms/{form_id}/responses                 forms.write        case
 GET  /forms/{form_id}/fhir                      forms.read         case
 GET  /cases/{case_id}/forms                     forms.read         case
+GET  /forms                                     gateway.lookup     global
 GET  /questionnaires                            questionnaire.read global
 GET  /questionnaires/{key}/{version}            questionnaire.read global
 GET  /sites/{site_id}/risk-flags                risk.read          site

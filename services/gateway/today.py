@@ -12,7 +12,14 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from services.gateway.caseparts import LONDON, allows, cases_of, record_views, scope_of
+from services.gateway.caseparts import (
+    LONDON,
+    allows,
+    cases_of,
+    forms_of,
+    record_views,
+    scope_of,
+)
 from services.gateway.policy import Scope
 from services.gateway.proxy import handler_for
 from services.gateway.routes import Route
@@ -21,8 +28,8 @@ from shared.http_errors import invalid
 from shared.identity import Identity
 
 TODAY = Route("GET", "gateway", "/therapists/{therapist_id}/today", "diary.read", "therapist")
-# Per case: its forms; per site of the cases: its open risk flags (one call, not one a case)
-FORMS = ("forms", "/cases/{case_id}/forms", "forms.read")
+# The forms of all the cases in one lookup; per site of the cases, its open risk flags
+FORMS = ("forms", "/forms", "forms.read")
 FLAGS = ("forms", "/sites/{site_id}/risk-flags", "risk.read")
 FLAG_FIELDS = ("flag_id", "level", "codes", "escalated", "raised_at", "age_seconds")
 FORM_FIELDS = ("form_id", "status", "submitted_at", "phq9", "gad7", "wsas", "phq9_band",
@@ -65,15 +72,13 @@ async def _parts(upstream: Upstream, who: Identity,
         a for a, shown in ((FORMS[2], formed), (FLAGS[2], flagged)) if len(shown) < len(cases)
     }
     sites = sorted({cases[c]["site_id"] for c in flagged})
-    asked = [FORMS[1].format(case_id=c) for c in formed]
-    asked += [FLAGS[1].format(site_id=quote(site, safe="")) for site in sites]
-    answers = await asyncio.gather(*(upstream.send("forms", "GET", path, who) for path in asked))
-    lists = [answer.json() if answer.status_code == 200 else [] for answer in answers]
-    found: dict[tuple[str, str], Any] = {
-        ("forms", c): forms for c, forms in zip(formed, lists[: len(formed)], strict=True)
-    }
+    flag_paths = [FLAGS[1].format(site_id=quote(site, safe="")) for site in sites]
+    flags = asyncio.gather(*(upstream.send("forms", "GET", path, who) for path in flag_paths))
+    forms, answers = await asyncio.gather(forms_of(upstream, formed, who.correlation_id), flags)
+    found: dict[tuple[str, str], Any] = {("forms", c): forms.get(c, []) for c in formed}
     found |= {("risk_flags", c): [] for c in flagged}
-    for flag in (f for listed in lists[len(formed) :] for f in listed):
+    listed = (answer.json() if answer.status_code == 200 else [] for answer in answers)
+    for flag in (f for each in listed for f in each):
         if ("risk_flags", str(flag["case_id"])) in found:
             found["risk_flags", str(flag["case_id"])].append({k: flag[k] for k in FLAG_FIELDS})
     return found, withheld
