@@ -9,6 +9,7 @@ Proof functions read nodes through `get_node(level, index) -> bytes`, so the sam
 a database table, a cache or the in-memory store used by tests.
 """
 
+import bisect
 from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
@@ -35,10 +36,10 @@ def perfect_subtrees(start: int, end: int) -> list[tuple[int, int]]:
     if size < 0 or (size and start % (1 << (size - 1).bit_length())):
         raise ValueError(f"[{start}, {end}) is not a subtree of an RFC 9162 tree")
     subtrees = []
-    for level in reversed(range(size.bit_length())):
-        if size >> level & 1:
-            subtrees.append((level, start >> level))
-            start += 1 << level
+    while size:  # one subtree per set bit of the size, the largest first
+        level = size.bit_length() - 1
+        subtrees.append((level, start >> level))
+        start, size = start + (1 << level), size - (1 << level)
     return subtrees
 
 
@@ -57,6 +58,55 @@ def inclusion_proof(index: int, tree_size: int, get_node: GetNode) -> list[bytes
     if not 0 <= index < tree_size:
         raise ValueError(f"leaf {index} is not in a tree of size {tree_size}")
     return _path(index, 0, tree_size, get_node)
+
+
+Paths = dict[int, list[tuple[int, int]]]  # each leaf's sibling ranges, from the leaf upwards
+
+
+def inclusion_proofs(
+    indexes: Iterable[int], tree_size: int, get_node: GetNode
+) -> dict[int, list[bytes]]:
+    """inclusion_proof of each leaf against one tree."""
+    return proofs_along(sibling_ranges(indexes, tree_size), get_node)
+
+
+def proofs_along(paths: Paths, get_node: GetNode) -> dict[int, list[bytes]]:
+    """The proofs of sibling_ranges' paths. A case's leaves lie close together, so their
+    paths share most ranges: each range's hash (on the right edge a fold of several nodes)
+    is made once."""
+    made = {r: range_hash(*r, get_node) for r in {r for path in paths.values() for r in path}}
+    return {i: [made[r] for r in path] for i, path in paths.items()}
+
+
+def nodes_along(paths: Paths) -> set[tuple[int, int]]:
+    """The stored nodes proofs_along reads, to fetch in one query."""
+    ranges = {r for path in paths.values() for r in path}
+    return {node for start, end in ranges for node in perfect_subtrees(start, end)}
+
+
+def sibling_ranges(indexes: Iterable[int], tree_size: int) -> Paths:
+    """The leaf ranges whose hashes make up each leaf's PATH (RFC 9162 §2.1.3.1), from the
+    leaf upwards; the tree is walked once for all the leaves, down the nodes above them."""
+    leaves = sorted(set(indexes))
+    if leaves and not 0 <= leaves[0] <= leaves[-1] < tree_size:
+        raise ValueError(f"leaves {leaves[0]}..{leaves[-1]} are not all in a tree of size"
+                         f" {tree_size}")  # fmt: skip
+    paths: Paths = {i: [] for i in leaves}
+
+    def walk(start: int, end: int, below: list[int]) -> None:
+        if end - start == 1:
+            return
+        mid = start + _largest_power_of_two_below(end - start)
+        split = bisect.bisect_left(below, mid)
+        for part, (low, high), sibling in ((below[:split], (start, mid), (mid, end)),
+                                           (below[split:], (mid, end), (start, mid))):  # fmt: skip
+            if part:
+                walk(low, high, part)
+                for i in part:
+                    paths[i].append(sibling)
+
+    walk(0, tree_size, leaves)
+    return paths
 
 
 def consistency_proof(old_size: int, new_size: int, get_node: GetNode) -> list[bytes]:

@@ -10,9 +10,12 @@ from services.audit.merkle import (
     GetNode,
     consistency_proof,
     inclusion_proof,
+    nodes_along,
     nodes_needed,
     perfect_subtrees,
+    proofs_along,
     root_hash,
+    sibling_ranges,
 )
 
 Db: TypeAlias = asyncpg.Pool | asyncpg.Connection
@@ -68,8 +71,8 @@ async def prove_inclusions(
     db: Db, leaf_indexes: Iterable[int], tree_size: int
 ) -> dict[int, list[bytes]]:
     """Inclusion proofs of many leaves against one tree size, in one query."""
-    wanted = sorted(set(leaf_indexes))
-    return await computed(db, lambda get: {i: inclusion_proof(i, tree_size, get) for i in wanted})
+    paths = sibling_ranges(leaf_indexes, tree_size)
+    return proofs_along(paths, await node_reader(db, nodes_along(paths)))
 
 
 async def prove_consistency(db: Db, old_size: int, new_size: int) -> list[bytes]:

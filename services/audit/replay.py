@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from services.audit import folds
-from services.audit.verifier import leaf_hash, verify_inclusion
+from services.audit.verifier import leaf_hash, verify_inclusions
 
 
 class Entry(NamedTuple):
@@ -24,7 +24,12 @@ def replay(
 ) -> dict[str, Any]:
     """The history as JSON: events in the order they happened, each with its proof and
     whether it verifies against `checkpoint` (its tree_size and root_hash)."""
-    events = [_event(entry, checkpoint) for entry in entries]
+    digests = [leaf_hash(entry.envelope.encode()) for entry in entries]
+    proven = verify_inclusions(
+        ((d, e.leaf_index, e.inclusion_proof) for d, e in zip(digests, entries, strict=True)),
+        checkpoint["tree_size"], bytes.fromhex(checkpoint["root_hash"]),
+    )  # fmt: skip
+    events = [_event(*found) for found in zip(entries, digests, proven, strict=True)]
     events.sort(key=lambda e: (e["occurred"], e["leaf_index"]))
     if as_of is not None:
         events = [e for e in events if e["occurred"] <= as_of]
@@ -45,13 +50,8 @@ def replay(
     }
 
 
-def _event(entry: Entry, checkpoint: dict[str, Any]) -> dict[str, Any]:
+def _event(entry: Entry, digest: bytes, proven: bool) -> dict[str, Any]:
     envelope = json.loads(entry.envelope)
-    digest = leaf_hash(entry.envelope.encode())
-    proven = verify_inclusion(
-        digest, entry.leaf_index, checkpoint["tree_size"], entry.inclusion_proof,
-        bytes.fromhex(checkpoint["root_hash"]),
-    )  # fmt: skip
     return {
         "leaf_index": entry.leaf_index,
         "event_id": envelope["event_id"],

@@ -68,6 +68,51 @@ def verify_inclusion(
     return sn == 0 and r == root
 
 
+def verify_inclusions(
+    leaves: Iterable[tuple[bytes, int, Sequence[bytes]]], tree_size: int, root: bytes
+) -> list[bool]:
+    """verify_inclusion of each (leaf_hash, index, proof) against one tree, with the same
+    answers. A case's leaves lie close together, so their paths soon join: a path that
+    reaches a node of one already proven, with the same hash there and the same proof hashes
+    from there up, would only repeat that path's hashing, and stops there."""
+    proven: dict[tuple[int, int, bytes], tuple[tuple[bytes, ...], int]] = {}
+    return [_verify_joining(digest, index, tree_size, tuple(proof), root, proven)
+            for digest, index, proof in leaves]  # fmt: skip
+
+
+def _verify_joining(
+    leaf: bytes, index: int, tree_size: int, proof: tuple[bytes, ...], root: bytes,
+    proven: dict[tuple[int, int, bytes], tuple[tuple[bytes, ...], int]],
+) -> bool:  # fmt: skip
+    # verify_inclusion's loop, with the level counted: (level, fn) names the node reached,
+    # and sn is (tree_size - 1) >> level there, so (level, fn, r) and the proof's rest decide
+    # the answer.
+    if not 0 <= index < tree_size or not _all_hash_sized(leaf, *proof):
+        return False
+    fn, sn, level, r = index, tree_size - 1, 0, leaf
+    passed: list[tuple[int, int, bytes, int]] = []
+    for k, p in enumerate(proof):
+        known = proven.get((level, fn, r))
+        if known is not None and known[0][known[1] :] == proof[k:]:
+            break
+        passed.append((level, fn, r, k))
+        if sn == 0:
+            return False  # more proof than the tree has levels
+        if fn & 1 or fn == sn:
+            r = node_hash(p, r)
+            while fn and not fn & 1:  # as _skip_levels_without_sibling, counting levels
+                fn, sn, level = fn >> 1, sn >> 1, level + 1
+        else:
+            r = node_hash(r, p)
+        fn, sn, level = fn >> 1, sn >> 1, level + 1
+    else:
+        if not (sn == 0 and r == root):
+            return False
+    for level, fn, r, k in passed:
+        proven[level, fn, r] = (proof, k)
+    return True
+
+
 def verify_consistency(
     old_size: int, new_size: int, old_root: bytes, new_root: bytes, proof: Sequence[bytes]
 ) -> bool:
@@ -251,7 +296,7 @@ def _skip_levels_without_sibling(fn: int, sn: int) -> tuple[int, int]:
 
 
 def _all_hash_sized(*hashes: bytes) -> bool:
-    return all(len(h) == HASH_SIZE for h in hashes)
+    return all(map(HASH_SIZE.__eq__, map(len, hashes)))
 
 
 class _Roots:
@@ -462,15 +507,18 @@ def verify_bundle(
         return report
     report.checkpoints, report.entries = len(checkpoints), len(entries)
     report.anchor = {"id": anchor.id, "tree_size": anchor.tree_size, "issued_at": anchor.issued_at}
-    _check_signatures(report, checkpoints, public_key)
+    notes = _check_signatures(report, checkpoints, public_key)
     _check_witness(report, anchor, witness)
     _check_chain(report, checkpoints, bundle.get("consistency", []))
-    _check_inclusion(report, anchor, entries, bundle.get("scope", {}), bool(bundle.get("complete")))
+    scope = bundle.get("scope", {})
+    # Each envelope of a case read once, for the checks that look inside it.
+    events = {e: _json_or_empty(e) for _, e, _ in entries} if scope.get("kind") == "case" else {}
+    _check_inclusion(report, anchor, entries, scope, bool(bundle.get("complete")), events)
     if bundle.get("complete"):
         _check_complete(report, checkpoints, anchor, entries)
-        _check_ledger_case_index(report, anchor, entries, public_key)
-    if bundle.get("scope", {}).get("kind") == "case":
-        _check_case_index(report, anchor, entries, bundle, public_key)
+        _check_ledger_case_index(report, anchor, entries, notes.get(anchor))
+    if scope.get("kind") == "case":
+        _check_case_index(report, anchor, entries, bundle, notes.get(anchor), events)
     if trusted is not None:
         _check_trusted(report, _Checkpoint.parse(trusted), checkpoints, bundle, public_key)
     return report
@@ -517,15 +565,20 @@ def _extends_trusted(trusted: _Checkpoint, first: _Checkpoint, bundle: dict) -> 
     return roots.size == trusted.tree_size and roots.root() == trusted.root
 
 
-def _check_signatures(report: Report, checkpoints: list[_Checkpoint], public_key: bytes) -> None:
+def _check_signatures(report: Report, checkpoints: list[_Checkpoint],
+                      public_key: bytes) -> dict[_Checkpoint, str]:  # fmt: skip
+    """Checks each checkpoint's signatures; returns the text of each note signed by the key,
+    for the checks that read the note's extensions."""
     ours = key_id_of(public_key)
+    opened: dict[_Checkpoint, str] = {}
     for c in checkpoints:
         body = checkpoint_body(c.tree_size, c.root, c.issued_at)
         if not verify_checkpoint_signature(public_key, body, c.signature):
             named = f" (it names key {c.key_id}, yours is {ours})" if c.key_id != ours else ""
             report.fail(str(c), f"the signature does not verify with the given key{named}")
-        if c.note is not None:
-            _check_note(report, c, public_key)
+        if c.note is not None and (text := _check_note(report, c, public_key)) is not None:
+            opened[c] = text
+    return opened
 
 
 def _check_witness(report: Report, anchor: _Checkpoint, witness: WitnessKey | None) -> None:
@@ -540,13 +593,15 @@ def _check_witness(report: Report, anchor: _Checkpoint, witness: WitnessKey | No
                     " (export against a checkpoint the witness cosigned)")  # fmt: skip
 
 
-def _check_note(report: Report, c: _Checkpoint, public_key: bytes) -> None:
-    """The checkpoint's C2SP signed note is signed by the key and names the same tree."""
+def _check_note(report: Report, c: _Checkpoint, public_key: bytes) -> str | None:
+    """The checkpoint's C2SP signed note is signed by the key and names the same tree; its
+    text when the key signed it."""
     text = open_note(c.note or "", ORIGIN, public_key)
     if text is None:
         report.fail(str(c), "its signed note does not verify with the given key")
     elif text.splitlines()[:3] != checkpoint_note(ORIGIN, c.tree_size, c.root).splitlines():
         report.fail(str(c), "its signed note names another tree than the checkpoint")
+    return text
 
 
 def _check_chain(report: Report, checkpoints: list[_Checkpoint], proofs: list[dict]) -> None:
@@ -567,8 +622,12 @@ def _proof(hashes: list[str] | None) -> list[bytes] | None:
 
 def _check_inclusion(report: Report, anchor: _Checkpoint,
                      entries: list[tuple[int, str, list[bytes] | None]], scope: dict,
-                     complete: bool) -> None:  # fmt: skip
+                     complete: bool, events: dict[str, dict[str, Any]]) -> None:  # fmt: skip
     seen: set[int] = set()
+    proven = iter(verify_inclusions(
+        ((leaf_hash(e.encode()), i, p) for i, e, p in entries if p is not None),
+        anchor.tree_size, anchor.root,
+    ))  # fmt: skip
     for index, envelope, proof in entries:
         subject = f"entry {index}"
         if index in seen:
@@ -578,8 +637,7 @@ def _check_inclusion(report: Report, anchor: _Checkpoint,
             if not complete:  # a whole ledger proves each leaf by rebuilding every root
                 report.fail(subject, "has no inclusion proof", index)
             continue
-        if not verify_inclusion(leaf_hash(envelope.encode()), index, anchor.tree_size, proof,
-                                anchor.root):  # fmt: skip
+        if not next(proven):
             report.fail(
                 subject,
                 f"is not the leaf that checkpoint #{anchor.id} signed at this"
@@ -587,20 +645,22 @@ def _check_inclusion(report: Report, anchor: _Checkpoint,
                 index,
             )
             continue
-        if scope.get("kind") == "case" and _case_of(envelope) != scope.get("case_id"):
-            report.fail(subject, f"belongs to case {_case_of(envelope)}, not the bundle's", index)
+        case = events[envelope].get("case_id") if scope.get("kind") == "case" else None
+        if scope.get("kind") == "case" and case != scope.get("case_id"):
+            report.fail(subject, f"belongs to case {case}, not the bundle's", index)
     if scope.get("kind") == "case":
-        _check_versions(report, str(scope.get("case_id")), entries)
+        _check_versions(report, str(scope.get("case_id")), entries, events)
 
 
 def _check_versions(
-    report: Report, case_id: str, entries: list[tuple[int, str, list[bytes] | None]]
-) -> None:
+    report: Report, case_id: str, entries: list[tuple[int, str, list[bytes] | None]],
+    events: dict[str, dict[str, Any]],
+) -> None:  # fmt: skip
     """Each aggregate's events in a case bundle run 1..n: a gap is an event left out (or moved
     to another case by its case_id column, which no hash covers)."""
     versions: dict[str, dict[int, tuple[int, str]]] = {}
     for index, envelope, _ in entries:
-        event = _json_or_empty(envelope)
+        event = events[envelope]
         try:
             version = int(event["originator_version"])
         except (KeyError, TypeError, ValueError):
@@ -620,10 +680,11 @@ def _check_versions(
 
 def _check_case_index(report: Report, anchor: _Checkpoint,
                       entries: list[tuple[int, str, list[bytes] | None]], bundle: dict[str, Any],
-                      public_key: bytes) -> None:  # fmt: skip
-    """The case's entries are every event the anchor's case index lists for the case."""
+                      text: str | None, events: dict[str, dict[str, Any]]) -> None:  # fmt: skip
+    """The case's entries are every event the anchor's case index lists for the case (its
+    note's `text`, when the key signed it)."""
     case_id = str(bundle["scope"].get("case_id"))
-    subject, text = f"case {case_id}", open_note(anchor.note or "", ORIGIN, public_key)
+    subject = f"case {case_id}"
     root = case_index_of(text) if text else None
     if root is None:
         report.fail(str(anchor), "its signed note commits to no case index (it predates the"
@@ -635,7 +696,7 @@ def _check_case_index(report: Report, anchor: _Checkpoint,
         report.fail(subject, f"the bundle's case index is malformed or not the one checkpoint"
                     f" #{anchor.id} signed: {error}")  # fmt: skip
         return
-    held = {index: _json_or_empty(envelope).get("event_id") for index, envelope, _ in entries}
+    held = {index: events[envelope].get("event_id") for index, envelope, _ in entries}
     for position, (index, event_id) in enumerate(listed, 1):
         if held.get(index) != event_id:
             report.fail(subject, f"event {event_id} (leaf index {index}), event {position} of"
@@ -648,10 +709,9 @@ def _check_case_index(report: Report, anchor: _Checkpoint,
 
 def _check_ledger_case_index(report: Report, anchor: _Checkpoint,
                              entries: list[tuple[int, str, list[bytes] | None]],
-                             public_key: bytes) -> None:  # fmt: skip
-    """A whole ledger rebuilds the anchor's case index from its leaves: the ledger committed
-    every event to the case its envelope names."""
-    text = open_note(anchor.note or "", ORIGIN, public_key)
+                             text: str | None) -> None:  # fmt: skip
+    """A whole ledger rebuilds the anchor's case index from its leaves (its note's `text`, when
+    the key signed it): the ledger committed every event to the case its envelope names."""
     signed = case_index_of(text) if text else None
     if signed is None:
         return  # a checkpoint from before the index
@@ -724,13 +784,6 @@ def _json_or_empty(envelope: str) -> dict[str, Any]:
     except ValueError:
         return {}
     return parsed if isinstance(parsed, dict) else {}
-
-
-def _case_of(envelope: str) -> str | None:
-    try:
-        return json.loads(envelope).get("case_id")
-    except (ValueError, AttributeError):
-        return None
 
 
 def _b64(value: str) -> bytes:
