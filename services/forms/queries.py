@@ -36,14 +36,17 @@ class FormsQueries:
         )
         return [dict(r) for r in rows]
 
-    async def forms_of_cases(self, case_ids: Sequence[UUID]) -> list[dict[str, Any]]:
-        """Per case named (each once, in the order asked): its forms, as case_forms has
-        them; a case without forms has an empty list. One query for them all."""
+    async def forms_of_cases(
+        self, case_ids: Sequence[UUID], session_ids: Sequence[UUID] | None = None
+    ) -> list[dict[str, Any]]:
+        """Per case named (each once, in the order asked): its forms as case_forms has them,
+        with `session_ids` only those of these sessions; an empty list if none. One query."""
         wanted = list(dict.fromkeys(case_ids))
         rows = await self.pool.fetch(
             f"SELECT case_id, {FORM_COLUMNS} FROM forms_instance WHERE case_id = ANY($1::uuid[])"
-            " ORDER BY due_at, form_id",
+            " AND ($2::uuid[] IS NULL OR session_id = ANY($2::uuid[])) ORDER BY due_at, form_id",
             wanted,
+            None if session_ids is None else list(session_ids),
         )
         forms: dict[UUID, list[dict[str, Any]]] = {case_id: [] for case_id in wanted}
         for r in rows:

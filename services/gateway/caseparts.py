@@ -34,20 +34,26 @@ async def cases_of(upstream: Upstream, case_ids: Iterable[str], cid: str) -> dic
     return {asked[str(case["case_id"])]: case for case in found if str(case["case_id"]) in asked}
 
 
-async def forms_of(upstream: Upstream, case_ids: Iterable[str], cid: str) -> dict[str, Any]:
-    """Each case's forms as forms has them (`/cases/{case_id}/forms`), asked as the gateway,
-    in one lookup of up to BATCH cases; a case forms could not answer for is left out."""
+async def forms_of(upstream: Upstream, sessions: dict[str, list[str]], cid: str) -> dict[str, Any]:
+    """The forms of these sessions of each case (case id -> its session ids), as forms has
+    them (`/cases/{case_id}/forms`), asked as the gateway in lookups of up to BATCH cases
+    and BATCH sessions; a case forms could not answer for is left out."""
     gateway = Identity("gateway", "gateway", (), (), cid)
-    asked = {str(uuid): case_id for case_id, uuid in _uuids(case_ids).items()}
+    asked = {str(uuid): case_id for case_id, uuid in _uuids(sessions).items()}
+    wanted = [(c, [str(s) for s in _uuids(sessions[case_id]).values()])
+              for c, case_id in asked.items()]  # fmt: skip
+    queries = [_query([c for c, _ in batch]) + b"&"
+               + _query([s for _, ids in batch for s in ids], "session_id")
+               for batch in _session_batches([(c, ids) for c, ids in wanted if ids])]  # fmt: skip
     answers = await asyncio.gather(
-        *(upstream.send("forms", "GET", "/forms", gateway, _query(ids)) for ids in _batches(asked))
+        *(upstream.send("forms", "GET", "/forms", gateway, query) for query in queries)
     )
     found = (each for a in answers if a.status_code == 200 for each in a.json())
     return {asked[str(e["case_id"])]: e["forms"] for e in found if str(e["case_id"]) in asked}
 
 
 def _uuids(case_ids: Iterable[str]) -> dict[str, UUID]:
-    """The ids that are UUIDs (no other can name a case), each once."""
+    """The ids that are UUIDs (no other can name a case or session), each once."""
     found: dict[str, UUID] = {}
     for case_id in case_ids:
         try:
@@ -62,8 +68,23 @@ def _batches(ids: Iterable[str]) -> list[list[str]]:
     return [listed[i : i + BATCH] for i in range(0, len(listed), BATCH)]
 
 
-def _query(ids: list[str]) -> bytes:
-    return "&".join(f"case_id={case_id}" for case_id in ids).encode()
+Batch = list[tuple[str, list[str]]]
+
+
+def _session_batches(wanted: Batch) -> list[Batch]:
+    """Cases with their sessions, up to BATCH of each in a batch (a case's sessions of a
+    week are a handful: never more than BATCH)."""
+    batches: list[Batch] = [[]]
+    for case_id, ids in wanted:
+        last = batches[-1]
+        if len(last) == BATCH or sum(len(s) for _, s in last) + len(ids) > BATCH:
+            batches.append(last := [])
+        last.append((case_id, ids[:BATCH]))
+    return [batch for batch in batches if batch]
+
+
+def _query(ids: list[str], name: str = "case_id") -> bytes:
+    return "&".join(f"{name}={value}" for value in ids).encode()
 
 
 def scope_of(case_id: str, case: dict[str, Any]) -> Scope:

@@ -28,7 +28,7 @@ from shared.http_errors import invalid
 from shared.identity import Identity
 
 TODAY = Route("GET", "gateway", "/therapists/{therapist_id}/today", "diary.read", "therapist")
-# The forms of all the cases in one lookup; per site of the cases, its open risk flags
+# The forms of the week's sessions in one lookup; per site of the cases, its open risk flags
 FORMS = ("forms", "/forms", "forms.read")
 FLAGS = ("forms", "/sites/{site_id}/risk-flags", "risk.read")
 FLAG_FIELDS = ("flag_id", "level", "codes", "escalated", "raised_at", "age_seconds")
@@ -53,7 +53,7 @@ async def therapist_today(request: Request, who: Identity, scope: Scope) -> Resp
         return passed_through(diary)
     rows = [r for r in diary.json() if r["kind"] == "session" and r["case_id"]]
     cases = await cases_of(upstream, sorted({r["case_id"] for r in rows}), who.correlation_id)
-    parts, withheld = await _parts(upstream, who, cases)
+    parts, withheld = await _parts(upstream, who, cases, rows)
     sessions = [_session(r, cases.get(r["case_id"]), parts, who, day) for r in rows]
     sessions.sort(key=lambda s: s["starts_at"])
     await record_views(request, who, TODAY, {c: case.get("site_id") for c, case in cases.items()})
@@ -62,9 +62,13 @@ async def therapist_today(request: Request, who: Identity, scope: Scope) -> Resp
                          "sessions": sessions})  # fmt: skip
 
 
-async def _parts(upstream: Upstream, who: Identity,
-                 cases: dict[str, Any]) -> tuple[dict[tuple[str, str], Any], set[str]]:  # fmt: skip
-    """(part, case id) -> what the caller may see of it: the case's forms, its open flags."""
+Parts = dict[tuple[str, str], Any]
+
+
+async def _parts(upstream: Upstream, who: Identity, cases: dict[str, Any],
+                 rows: list[dict[str, Any]]) -> tuple[Parts, set[str]]:  # fmt: skip
+    """(part, case id) -> what the caller may see of it: the forms of the case's sessions in
+    the week, its open flags."""
     formed, flagged = (sorted(c for c, case in cases.items()
                               if allows(who, action, scope_of(c, case)))
                        for action in (FORMS[2], FLAGS[2]))  # fmt: skip
@@ -74,8 +78,11 @@ async def _parts(upstream: Upstream, who: Identity,
     sites = sorted({cases[c]["site_id"] for c in flagged})
     flag_paths = [FLAGS[1].format(site_id=quote(site, safe="")) for site in sites]
     flags = asyncio.gather(*(upstream.send("forms", "GET", path, who) for path in flag_paths))
-    forms, answers = await asyncio.gather(forms_of(upstream, formed, who.correlation_id), flags)
-    found: dict[tuple[str, str], Any] = {("forms", c): forms.get(c, []) for c in formed}
+    sessions: dict[str, list[str]] = {c: [] for c in formed}
+    for row in (r for r in rows if r["case_id"] in sessions):
+        sessions[row["case_id"]].append(row["reservation_id"])
+    forms, answers = await asyncio.gather(forms_of(upstream, sessions, who.correlation_id), flags)
+    found: Parts = {("forms", c): forms.get(c, []) for c in formed}
     found |= {("risk_flags", c): [] for c in flagged}
     listed = (answer.json() if answer.status_code == 200 else [] for answer in answers)
     for flag in (f for each in listed for f in each):
@@ -85,7 +92,7 @@ async def _parts(upstream: Upstream, who: Identity,
 
 
 def _session(
-    row: dict[str, Any], case: dict[str, Any] | None, parts: dict[tuple[str, str], Any],
+    row: dict[str, Any], case: dict[str, Any] | None, parts: Parts,
     who: Identity, day: date,
 ) -> dict[str, Any]:  # fmt: skip
     case_id = row["case_id"]

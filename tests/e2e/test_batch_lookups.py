@@ -1,6 +1,7 @@
 """The lookups of many cases at once that the gateway's composed views make (a therapist's
 today): intake's `GET /cases?case_id=..` answers each case as `GET /cases/{case_id}` does,
-forms' `GET /forms?case_id=..` each case's forms as `GET /cases/{case_id}/forms` does. Only
+forms' `GET /forms?case_id=..` each case's forms as `GET /cases/{case_id}/forms` does (with
+`session_id=..`, only those of the sessions named). Only
 the gateway's own identity may ask (a member of staff gets 403, at the service and at the
 gateway, which has no role for them); too many ids, none, or one that is not an id is a 422
 naming `case_id`."""
@@ -28,8 +29,8 @@ async def referred(intake: httpx.AsyncClient, name: str) -> str:
     return str(answer.json()["case_id"])
 
 
-def ids(*case_ids: str) -> list[tuple[str, str]]:
-    return [("case_id", case_id) for case_id in case_ids]
+def ids(*case_ids: str) -> httpx.QueryParams:
+    return httpx.QueryParams([("case_id", case_id) for case_id in case_ids])
 
 
 async def test_intake_answers_many_cases_as_it_answers_each(
@@ -74,6 +75,14 @@ async def test_bad_ids_are_refused_naming_the_parameter(stack: Stack, service: s
         answer = await lookup.get(LOOKUPS[service], params=ids(*asked))
     assert answer.status_code == 422, answer.text
     assert "case_id" in answer.text, answer.text
+
+
+async def test_a_session_that_is_not_an_id_is_refused_naming_it(stack: Stack):
+    await with_gateway(stack, "forms")
+    asked = httpx.QueryParams([("case_id", str(uuid.uuid4())), ("session_id", "tuesday")])
+    async with httpx.AsyncClient(base_url=stack.url("forms"), auth=GATEWAY) as forms:
+        answer = await forms.get("/forms", params=asked)
+    assert answer.status_code == 422 and "session_id" in answer.text, answer.text
 
 
 async def test_forms_of_many_cases_each_as_its_own_list(stack: Stack, intake: httpx.AsyncClient):

@@ -18,6 +18,8 @@ router = APIRouter(tags=["forms"])
 MAX_CASES = 100  # a composed view's page of cases (a therapist's week is about 30)
 CaseIds = Query(min_length=1, max_length=MAX_CASES,
                 description=f"a case id, repeated for each case (1 to {MAX_CASES})")  # fmt: skip
+SessionIds = Query(None, max_length=MAX_CASES,
+                   description=f"only the forms of these sessions (up to {MAX_CASES})")  # fmt: skip
 
 
 def form_view(form: FormInstance) -> dict[str, Any]:
@@ -90,15 +92,17 @@ async def case_forms(case_id: UUID, queries: Queries, _: RequestMeta) -> list[di
 
 
 @router.get("/forms", responses={403: {}, 422: {}})
-async def forms_of_cases(queries: Queries, meta: RequestMeta,
-                         case_id: list[UUID] = CaseIds) -> list[dict[str, Any]]:  # fmt: skip
+async def forms_of_cases(
+    queries: Queries, meta: RequestMeta, case_id: list[UUID] = CaseIds,
+    session_id: list[UUID] | None = SessionIds,
+) -> list[dict[str, Any]]:  # fmt: skip
     """Per case named (each once, in the order asked): its forms as `/cases/{case_id}/forms`
-    has them, an empty list for a case without any. The gateway's own lookup for its
-    composed views, which decide each case's parts by the policy table: no member of staff
-    may call it."""
+    has them (with `session_id`, only those of these sessions), an empty list if none. The
+    gateway's own lookup for its composed views, which decide each case's parts by the
+    policy table: no member of staff may call it."""
     if meta.actor.role != "gateway":
         raise HTTPException(403, "only the gateway's own lookups may read many cases' forms")
-    return await queries.forms_of_cases(case_id)
+    return await queries.forms_of_cases(case_id, session_id)
 
 
 @router.get("/questionnaires")
