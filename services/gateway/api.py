@@ -52,10 +52,16 @@ _handle_overview = handler_for(CASE_OVERVIEW, case_overview)
 
 
 @router.get(CASE_OVERVIEW.gateway_path, tags=["gateway"], responses={403: {}, 401: {}})
-async def overview_of_a_case(request: Request, case_id: str) -> Any:
+async def overview_of_a_case(
+    request: Request,
+    case_id: str,
+    include: str | None = Query(None, description="extra parts, comma-separated: timeline,"
+                                " outcomes, history (the case's replay in the ledger)"),
+) -> Any:  # fmt: skip
     """A case with its course, forms, risk assessments and risk flags (open, and acknowledged
-    with who acknowledged them and the action taken) from intake, scheduling and forms;
-    a part the caller may not see is named in `withheld` (permission `case.read`)."""
+    with who acknowledged them and the action taken) from intake, scheduling and forms, and
+    the extra parts asked for; a part the caller may not see is named in `withheld`
+    (permission `case.read`; each part needs its own: ledger.read for the history)."""
     return await _handle_overview(request)
 
 

@@ -27,6 +27,9 @@ Handler = Callable[[Request], Awaitable[Response]]
 
 
 Local = Callable[[Request, Identity, Scope], Awaitable[Response]]
+# Each route's handler by method and gateway path, as made: the web app's pages call them in
+# process (web/inprocess.py), through the same checks as a request from outside.
+HANDLERS: dict[tuple[str, str], Handler] = {}
 
 
 def handler_for(route: Route, local: Local | None = None) -> Handler:
@@ -77,6 +80,7 @@ def handler_for(route: Route, local: Local | None = None) -> Handler:
         return response
 
     handle.__name__ = f"{route.method.lower()}_{route.gateway_path}"
+    HANDLERS[route.method, route.gateway_path] = handle
     return handle
 
 

@@ -11,6 +11,7 @@ from services.gateway.policy import Scope, decide
 from services.gateway.routes import Route
 from services.gateway.scope import Seen
 from services.gateway.upstream import Answer, Unavailable, Upstream
+from shared.http_errors import invalid
 from shared.identity import Identity
 
 CASE_OVERVIEW = Route("GET", "gateway", "/cases/{case_id}/overview", "case.read", "case")
@@ -22,17 +23,28 @@ OVERVIEW_PARTS = {
     "risk_assessments": ("forms", "/cases/{case_id}/risk-assessments", "risk.read"),
     "risk_flags": ("forms", "/cases/{case_id}/risk-flags", "risk.read"),
 }
+# parts shown only when asked for (?include=timeline,outcomes): the web app's case page shows
+# them in the same read, so one scope lookup and one access event, not one per part
+EXTRA_PARTS = {
+    "timeline": ("intake", "/cases/{case_id}/timeline", "case.read"),
+    "outcomes": ("forms", "/cases/{case_id}/outcomes", "forms.read"),
+    "history": ("audit", "/cases/{case_id}/history", "ledger.read"),
+}
 
 
 async def case_overview(request: Request, who: Identity, scope: Scope) -> Response:
     """The case, its course, its forms, risk assessments and risk flags (open and
-    acknowledged), as far as the caller may see; a part whose service cannot be reached is
-    null and named in `unavailable`."""
+    acknowledged), and the extra parts asked for, as far as the caller may see; a part whose
+    service cannot be reached is null and named in `unavailable`."""
     upstream: Upstream = request.app.state.upstream
     seen: Seen = getattr(request.state, "lookups", {})
     case_id = str(scope.case_id)
+    extra = [p for p in request.query_params.get("include", "").split(",") if p]
+    if unknown := sorted(set(extra) - set(EXTRA_PARTS)):
+        return invalid("query.include", f"unknown parts {unknown}; known: {sorted(EXTRA_PARTS)}")
+    asked = OVERVIEW_PARTS | {part: EXTRA_PARTS[part] for part in EXTRA_PARTS if part in extra}
     allowed, withheld = {}, []
-    for part, (service, path, action) in OVERVIEW_PARTS.items():
+    for part, (service, path, action) in asked.items():
         decision = decide(action, who.roles, who.subject, who.sites, scope,
                           "break-glass" if who.break_glass else None)  # fmt: skip
         if decision.allowed:

@@ -2,13 +2,13 @@
 timeline, the PHQ-9/GAD-7 chart with the caseness lines, risk, and for auditors who viewed
 the case; and the same read outside one's scope as break-glass, with a stated reason."""
 
-import asyncio
 from datetime import datetime
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import Response
 
+from services.gateway.views import EXTRA_PARTS
 from services.gateway.web.chart import chart
 from services.gateway.web.pages import LONDON, _row, signed_in
 from services.gateway.web.render import may, page
@@ -22,14 +22,9 @@ router = web_router()
 
 async def case_overview(request: Request, session: WebSession, api: StaffApi) -> Response:
     case_id = request.path_params["case_id"]
-    overview = await api.get(f"/gateway/cases/{case_id}/overview")
+    overview = await api.get(f"/gateway/cases/{case_id}/overview", include=_extra(session))
     case, course = overview.get("case") or {}, overview.get("course")
-    parts = await asyncio.gather(
-        api.maybe(f"/intake/cases/{case_id}/timeline") if may(session, "case.read") else _none(),
-        api.maybe(f"/forms/cases/{case_id}/outcomes") if may(session, "forms.read") else _none(),
-        api.maybe(f"/audit/cases/{case_id}/history") if may(session, "ledger.read") else _none(),
-    )
-    timeline, outcomes, history = parts
+    timeline, outcomes, history = (overview.get(p) for p in ("timeline", "outcomes", "history"))
     now = datetime.now(LONDON)
     sessions = [
         _row({**s, "reservation_id": s["session_id"], "case_id": case_id}, None, now)
@@ -68,8 +63,11 @@ def _views(history: dict[str, Any] | None) -> list[dict[str, Any]]:
     return list((history or {}).get("state", {}).get("views", []))
 
 
-async def _none() -> None:
-    return None
+def _extra(session: WebSession) -> str:
+    """The overview's extra parts the page shows, those the member's roles may read at all
+    (each still decided for this case by the policy table): one read of the case, one
+    scope lookup and one access event for the whole page."""
+    return ",".join(part for part, (_, _, action) in EXTRA_PARTS.items() if may(session, action))
 
 
 router.add_api_route(

@@ -1,14 +1,17 @@
 """The web app reads and acts through the gateway's own staff API, in process: each call goes
 through the same token check, policy table, scope lookup, proxying and access events as a
-call from any other staff app, with the signed-in member's own token."""
+call from any other staff app, with the signed-in member's own token (inprocess.py hands it
+to the route's own handler)."""
 
 import asyncio
+import json
 import time
 from typing import Any
 
-import httpx
 from fastapi import Request
 
+from services.gateway.web import inprocess
+from services.gateway.web.inprocess import Answer
 from services.gateway.web.provider import Provider, SignInFailed
 from services.gateway.web.sessions import WebSession
 from shared.logging import CORRELATION_HEADER, current_correlation_id
@@ -22,7 +25,7 @@ class SignedOut(Exception):
 
 
 class ApiError(Exception):
-    def __init__(self, answer: httpx.Response):
+    def __init__(self, answer: Answer):
         super().__init__(answer.status_code)
         self.status = answer.status_code
         try:
@@ -35,12 +38,7 @@ class ApiError(Exception):
 class StaffApi:
     def __init__(self, request: Request, session: WebSession):
         state = request.app.state
-        if getattr(state, "web_client", None) is None:
-            transport = httpx.ASGITransport(app=request.app)
-            state.web_client = httpx.AsyncClient(
-                transport=transport, base_url="http://gateway", timeout=30.0
-            )
-        self.client: httpx.AsyncClient = state.web_client
+        self.request = request
         self.provider: Provider = state.web_provider
         self.sessions = state.web_sessions
         self.session = session
@@ -72,17 +70,21 @@ class StaffApi:
         session.expires_at = tokens["expires_at"]
         await self.sessions.refreshed(session)  # every instance serves it the new ones
 
-    async def call(self, method: str, path: str, **options: Any) -> httpx.Response:
+    async def call(self, method: str, path: str, params: dict[str, Any] | None = None,
+                   body: Any = None) -> Answer:  # fmt: skip
         async with self.limit:
-            answer = await self.client.request(
-                method, path, headers=await self._headers(), **options
-            )
+            headers = await self._headers()
+            sent = b""
+            if body is not None:
+                sent = json.dumps(body).encode()
+                headers["Content-Type"] = "application/json"
+            answer = await inprocess.call(self.request, method, path, headers, params, sent)
         if answer.status_code == 401:
             raise SignedOut()
         return answer
 
     async def get(self, path: str, **params: Any) -> Any:
-        answer = await self.call("GET", path, params=params or None)
+        answer = await self.call("GET", path, params)
         if answer.status_code != 200:
             raise ApiError(answer)
         return answer.json()
@@ -97,7 +99,7 @@ class StaffApi:
         return answer.text if answer.status_code == 200 else None
 
     async def post(self, path: str, body: dict[str, Any]) -> Any:
-        answer = await self.call("POST", path, json=body)
+        answer = await self.call("POST", path, body=body)
         if answer.status_code >= 300:
             raise ApiError(answer)
         return answer.json()

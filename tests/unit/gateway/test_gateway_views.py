@@ -7,7 +7,7 @@ sent it; a service that cannot be reached leaves its part null and named."""
 from typing import Any
 
 from services.gateway.upstream import Unavailable
-from tests.unit.gateway.gateway_app import CASE_IN, client, gateway_app
+from tests.unit.gateway.gateway_app import CASE_IN, Fakes, client, gateway_app
 
 
 async def overview_for(role: str, down: str | None = None) -> tuple[dict[str, Any], Any, list]:
@@ -56,3 +56,31 @@ async def test_a_service_that_cannot_be_reached_leaves_its_part_null_and_named()
     assert (body["course"], body["unavailable"]) == (None, ["course"])
     assert body["forms"] == {"service": "forms"}
     assert len(fakes.views) == 1  # what was shown is recorded
+
+
+async def overview_with(role: str, include: str) -> tuple[Any, Fakes]:
+    app, fakes = gateway_app()
+    token = fakes.token(f"{role}.north", [role], ["north"])
+    async with client(app) as http:
+        answer = await http.get(f"/gateway/cases/{CASE_IN}/overview", params={"include": include},
+                                headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+    return answer, fakes
+
+
+async def test_the_parts_asked_for_come_in_the_same_read_recorded_once():
+    answer, fakes = await overview_with("supervisor", "timeline,outcomes")
+    body = answer.json()
+    assert (body["timeline"], body["outcomes"]) == ({"service": "intake"}, {"service": "forms"})
+    assert "history" not in body and body["withheld"] == []
+    assert [v["view"] for v in fakes.views] == ["/gateway/cases/{case_id}/overview"]
+
+
+async def test_a_part_asked_for_that_the_role_may_not_see_is_withheld_and_named():
+    body = (await overview_with("supervisor", "history"))[0].json()
+    assert "history" not in body and body["withheld"] == ["ledger.read"]
+
+
+async def test_an_unknown_part_is_refused_naming_the_known_ones():
+    answer, _ = await overview_with("supervisor", "timeline,secrets")
+    assert answer.status_code == 422
+    assert "secrets" in answer.text and "outcomes" in answer.text
