@@ -31,8 +31,9 @@ async def page(db: Db, after: int, limit: int, below: int | None = None) -> list
 
 
 async def of_case(db: Db, case_id: UUID, below: int) -> list[asyncpg.Record]:
+    """The case's leaf indexes and envelopes (all a history or bundle reads of them)."""
     return await db.fetch(
-        f"SELECT {COLUMNS} FROM ledger_entries WHERE case_id = $1 AND leaf_index < $2"
+        "SELECT leaf_index, envelope FROM ledger_entries WHERE case_id = $1 AND leaf_index < $2"
         " ORDER BY leaf_index",
         case_id,
         below,

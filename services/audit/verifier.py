@@ -742,10 +742,11 @@ def _proven_case_events(case_id: str, proof: dict[str, Any], root: bytes) -> lis
     ours = [r for r in records if r[:16] == uuid_bytes(case_id)]
     count = int.from_bytes(ours[0][16:24], "big") if ours else 0
     digest = ours[0][24:] if ours else EMPTY_CASE_DIGEST
-    listed = [(int(index), str(uuid.UUID(str(event_id)))) for index, event_id in proof["events"]]
-    chained = EMPTY_CASE_DIGEST
-    for index, event_id in listed:
-        chained = next_case_digest(chained, index, event_id)
+    listed, chained = [], EMPTY_CASE_DIGEST
+    for index, event_id in proof["events"]:
+        event = uuid.UUID(str(event_id))
+        listed.append((int(index), str(event)))
+        chained = next_case_digest(chained, int(index), event.bytes)
     if len(ours) > 1 or (len(listed), chained) != (count, digest):
         raise ValueError(f"its list of the case's events is not the signed one ({count} events)")
     return listed

@@ -21,6 +21,14 @@ At = Annotated[
 ]
 
 
+Proofs = Annotated[
+    bool,
+    Query(description="false: each event says whether it is `proven` without the proof's"
+          " hashes (a smaller answer for a reader that shows the history; the case's bundle"
+          " carries them for the offline verifier)"),
+]  # fmt: skip
+
+
 # A history or a bundle holds hundreds of events with their proofs: encoded by the json module
 # at once, not walked value by value by FastAPI's jsonable_encoder first (which cost more
 # than the encoding); what json cannot encode itself still goes through it.
@@ -44,12 +52,18 @@ async def case_history(
     checkpoint: CheckpointId = None,
     at: At = None,
     format: Literal["json", "text"] = "json",
+    proofs: Proofs = True,
 ) -> Response:
     """Every event of the case with its actor, time and inclusion proof against the
     checkpoint (the latest if none is given), and the case's state rebuilt from them. With
     `at`, only the events that had occurred by then: the case as it stood at that moment."""
     history = await audit.case_history(case_id, checkpoint, _aware(at))
-    return PlainTextResponse(render(history)) if format == "text" else JSONObject(history)
+    if format == "text":
+        return PlainTextResponse(render(history))
+    if not proofs:
+        for event in history["events"]:
+            del event["inclusion_proof"]
+    return JSONObject(history)
 
 
 @router.get("/cases/{case_id}/bundle", response_model=None, responses=OBJECT)
