@@ -7,7 +7,6 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import project_aggregate
 from eventsourcing.persistence import StoredEvent
 
 from services.intake import SERVICE, clock, readmodel
@@ -68,7 +67,7 @@ class IntakeQueries:
         for r in rows:
             stored = StoredEvent(r[0], r[1], r[2], r[3])
             events.setdefault(r[0], []).append(self.store.mapper.to_domain_event(stored))
-        found: list[Any] = [project_aggregate(None, events[i]) for i in wanted if i in events]
+        found = [_folded(events[i]) for i in wanted if i in events]
         return [case for case in found if isinstance(case, Case)]
 
     async def enquiry(self, enquiry_id: UUID) -> Enquiry:
@@ -119,6 +118,16 @@ class IntakeQueries:
         return [
             {k: r[k] for k in (*keys, "first_treatment_on", "course_completed_on")} for r in rows
         ]
+
+
+def _folded(events: list[Any]) -> Any:
+    """The aggregate the events make, as the store's get makes it (eventsourcing's
+    project_aggregate also asserts each event is of a runtime Protocol: a third of the CPU
+    of reading a case's few events)."""
+    aggregate = None
+    for event in events:
+        aggregate = event.mutate(aggregate)
+    return aggregate
 
 
 def _entry(event: Any) -> dict[str, Any]:
