@@ -55,8 +55,8 @@ _handle_overview = handler_for(CASE_OVERVIEW, case_overview)
 async def overview_of_a_case(
     request: Request,
     case_id: str,
-    include: str | None = Query(None, description="extra parts, comma-separated: timeline,"
-                                " outcomes, history (the case's replay in the ledger)"),
+    include: str | None = Query(None, description="extra parts, comma-separated: outcomes"
+                                " (PHQ-9/GAD-7 series), history (the case's replay in the ledger)"),
 ) -> Any:  # fmt: skip
     """A case with its course, forms, risk assessments and risk flags (open, and acknowledged
     with who acknowledged them and the action taken) from intake, scheduling and forms, and

@@ -23,10 +23,9 @@ OVERVIEW_PARTS = {
     "risk_assessments": ("forms", "/cases/{case_id}/risk-assessments", "risk.read"),
     "risk_flags": ("forms", "/cases/{case_id}/risk-flags", "risk.read"),
 }
-# parts shown only when asked for (?include=timeline,outcomes): the web app's case page shows
+# parts shown only when asked for (?include=outcomes,history): the web app's case page shows
 # them in the same read, so one scope lookup and one access event, not one per part
 EXTRA_PARTS = {
-    "timeline": ("intake", "/cases/{case_id}/timeline", "case.read"),
     "outcomes": ("forms", "/cases/{case_id}/outcomes", "forms.read"),
     "history": ("audit", "/cases/{case_id}/history", "ledger.read"),
 }

@@ -18,13 +18,15 @@ from services.gateway.web.staffapi import StaffApi
 from services.gateway.web.state import web_router
 
 router = web_router()
+VIEWS_SHOWN = 100
 
 
 async def case_overview(request: Request, session: WebSession, api: StaffApi) -> Response:
     case_id = request.path_params["case_id"]
     overview = await api.get(f"/gateway/cases/{case_id}/overview", include=_extra(session))
     case, course = overview.get("case") or {}, overview.get("course")
-    timeline, outcomes, history = (overview.get(p) for p in ("timeline", "outcomes", "history"))
+    outcomes, history = overview.get("outcomes"), overview.get("history")
+    views, earlier = _views(history) if may(session, "ledger.read") else (None, 0)
     now = datetime.now(LONDON)
     sessions = [
         _row({**s, "reservation_id": s["session_id"], "case_id": case_id}, None, now)
@@ -42,11 +44,11 @@ async def case_overview(request: Request, session: WebSession, api: StaffApi) ->
         forms=overview.get("forms") or [],
         assessments=overview.get("risk_assessments") or [],
         withheld=overview.get("withheld", []),
-        timeline=timeline or [],
         chart=chart(outcomes),
         flags=overview.get("risk_flags") or [],
         flag_actions=ACTIONS,
-        views=_views(history) if may(session, "ledger.read") else None,
+        views=views,
+        earlier_views=earlier,
         may_write=may(session, "course.write"),
     )
 
@@ -57,10 +59,12 @@ async def break_glass(request: Request, session: WebSession, api: StaffApi) -> R
     return await case_overview(request, session, api)
 
 
-def _views(history: dict[str, Any] | None) -> list[dict[str, Any]]:
-    """Who viewed the case, as the ledger's replay has it (none while the case is not yet
-    in the ledger)."""
-    return list((history or {}).get("state", {}).get("views", []))
+def _views(history: dict[str, Any] | None) -> tuple[list[dict[str, Any]], int]:
+    """Who viewed the case lately, newest first, as the ledger's replay has it (none while
+    the case is not yet in the ledger), and how many earlier views the replay page lists: a
+    case read every day for a year would otherwise be a page of thousands of rows."""
+    views = list((history or {}).get("state", {}).get("views", []))
+    return views[: -VIEWS_SHOWN - 1 : -1], max(0, len(views) - VIEWS_SHOWN)
 
 
 def _extra(session: WebSession) -> str:

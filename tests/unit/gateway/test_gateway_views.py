@@ -68,10 +68,10 @@ async def overview_with(role: str, include: str) -> tuple[Any, Fakes]:
 
 
 async def test_the_parts_asked_for_come_in_the_same_read_recorded_once():
-    answer, fakes = await overview_with("supervisor", "timeline,outcomes")
+    answer, fakes = await overview_with("supervisor", "outcomes")
     body = answer.json()
-    assert (body["timeline"], body["outcomes"]) == ({"service": "intake"}, {"service": "forms"})
-    assert "history" not in body and body["withheld"] == []
+    assert (body["outcomes"], body["withheld"]) == ({"service": "forms"}, [])
+    assert "history" not in body
     assert [v["view"] for v in fakes.views] == ["/gateway/cases/{case_id}/overview"]
 
 
@@ -81,6 +81,6 @@ async def test_a_part_asked_for_that_the_role_may_not_see_is_withheld_and_named(
 
 
 async def test_an_unknown_part_is_refused_naming_the_known_ones():
-    answer, _ = await overview_with("supervisor", "timeline,secrets")
+    answer, _ = await overview_with("supervisor", "outcomes,secrets")
     assert answer.status_code == 422
     assert "secrets" in answer.text and "outcomes" in answer.text
