@@ -1,8 +1,6 @@
 """Exports for auditors: a case's history, and bundles the offline verifier checks
 (the format is described in verifier.py). Every proof is against one signed checkpoint."""
 
-import asyncio
-import functools
 import itertools
 from datetime import datetime
 from typing import Any, TypeAlias
@@ -18,31 +16,8 @@ from services.audit.verifier import BUNDLE_FORMAT, leaf_hash, verify_inclusion
 Db: TypeAlias = proofs.Db
 
 
-# A page asks for a case's history and its bundle at once, and both are made from the same
-# entries and proofs: a request that wants them while another request is reading them waits
-# for that read instead of making its own. Nothing is kept once a read is done, so every
-# later request reads the database again (and would see it tampered with). The key holds
-# id(db) only while a read of that db runs, so the id cannot be another's.
-_reading: dict[tuple[int, UUID, int, int], "asyncio.Task[list[Entry]]"] = {}
-
-
-def _read_done(key: tuple[int, UUID, int, int], read: "asyncio.Task[list[Entry]]") -> None:
-    _reading.pop(key, None)
-    if not read.cancelled():
-        read.exception()  # retrieved: the requests that awaited it raised it (or were gone)
-
-
 async def case_entries(db: Db, case_id: UUID, anchor: Checkpoint) -> list[Entry]:
     """The case's entries with their inclusion proofs against `anchor`."""
-    key = (id(db), case_id, anchor.id, anchor.tree_size)
-    reading = _reading.get(key)
-    if reading is None:
-        reading = _reading[key] = asyncio.ensure_future(_read_entries(db, case_id, anchor))
-        reading.add_done_callback(functools.partial(_read_done, key))
-    return await asyncio.shield(reading)  # a request cancelled leaves the read to the others
-
-
-async def _read_entries(db: Db, case_id: UUID, anchor: Checkpoint) -> list[Entry]:
     rows = await entries.of_case(db, case_id, anchor.tree_size)
     if not rows:
         raise NotFound(f"case {case_id} has no events in the ledger at checkpoint #{anchor.id}")

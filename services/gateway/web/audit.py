@@ -6,11 +6,13 @@ and the bundle to download for the offline verifier."""
 import asyncio
 import base64
 import json
+from datetime import datetime
+from typing import Any
 
 from fastapi import Request
 from fastapi.responses import Response
 
-from services.audit.verifier import WitnessKey, verify_bundle
+from services.audit.verifier import Report, WitnessKey, verify_bundle
 from services.gateway.web.pages import signed_in
 from services.gateway.web.render import page
 from services.gateway.web.sessions import WebSession
@@ -26,11 +28,11 @@ def _query(request: Request) -> dict[str, str]:
 
 
 async def replay(request: Request, session: WebSession, api: StaffApi) -> Response:
+    """The timeline is read from the bundle the page verifies (its entries are the case's
+    events at the checkpoint, as the audit's history lists them): one read of the case, and
+    the table shows exactly what was verified."""
     case_id, query = request.path_params["case_id"], _query(request)
-    history, bundle, key = await asyncio.gather(
-        # The table shows whether each event is proven, not its proof: the bundle's proofs,
-        # which the page verifies itself below, are the hashes.
-        api.get(f"/audit/cases/{case_id}/history", proofs="false", **query),
+    bundle, key = await asyncio.gather(
         api.get(f"/audit/cases/{case_id}/bundle", **query),
         api.get("/audit/checkpoints/public-key"),
     )
@@ -45,10 +47,35 @@ async def replay(request: Request, session: WebSession, api: StaffApi) -> Respon
         "replay.html",
         session,
         case_id=case_id,
-        history=history,
+        anchor=report.anchor,
+        events=timeline(bundle, report),
         report=report,
         query=query,
     )
+
+
+def timeline(bundle: dict[str, Any], report: Report) -> list[dict[str, Any]]:
+    """The bundle's events in the order they happened (as the audit's replay orders them).
+    An event is proven when the verification found nothing wrong with its entry, nor with
+    the signed checkpoint it is proven against."""
+    flagged = {f.leaf_index for f in report.findings}  # None: the checkpoint or the bundle
+    rows = sorted((_row(entry) for entry in bundle.get("entries", [])), key=lambda r: r[:2])
+    return [{**row, "proven": None not in flagged and index not in flagged}
+            for _, index, row in rows]  # fmt: skip
+
+
+def _row(entry: dict[str, Any]) -> tuple[float, int, dict[str, str]]:
+    """(when, leaf index, the row); an envelope that is not an event comes last, as such."""
+    index = entry.get("leaf_index")
+    index = index if isinstance(index, int) else -1
+    try:
+        event = json.loads(entry["envelope"])
+        actor = f"{event['actor']['id']} ({event['actor']['role']})"
+        when = datetime.fromisoformat(event["occurred_at"]).timestamp()
+        return when, index, {"occurred_at": event["occurred_at"], "type": event["type"],
+                             "actor": actor}  # fmt: skip
+    except (KeyError, TypeError, ValueError):
+        return float("inf"), index, {"occurred_at": "?", "type": "not an event", "actor": "?"}
 
 
 async def download(request: Request, session: WebSession, api: StaffApi) -> Response:

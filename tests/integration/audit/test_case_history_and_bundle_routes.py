@@ -1,6 +1,6 @@
-"""A case's history and bundle over HTTP, as the auditor's page asks for them (both at once):
-they agree, the bundle verifies offline, a history without proofs still says what is
-proven, and a read after the ledger was tampered with shows the tampering."""
+"""A case's history and bundle over HTTP: asked at once they agree, the bundle verifies
+offline, a history without proofs still says what is proven, and a read after the ledger
+was tampered with shows the tampering."""
 
 import asyncio
 import base64
