@@ -45,6 +45,9 @@ def perfect_subtrees(start: int, end: int) -> list[tuple[int, int]]:
 
 def range_hash(start: int, end: int, get_node: GetNode) -> bytes:
     """MTH(D[start:end]) of RFC 9162 §2.1.1, built from stored complete subtrees."""
+    size = end - start
+    if size and not size & (size - 1) and not start % size:  # one perfect subtree: stored
+        return get_node(size.bit_length() - 1, start // size)
     hashes = [get_node(level, index) for level, index in perfect_subtrees(start, end)]
     return _fold_from_right(hashes)
 
