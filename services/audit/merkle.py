@@ -45,11 +45,21 @@ def perfect_subtrees(start: int, end: int) -> list[tuple[int, int]]:
 
 def range_hash(start: int, end: int, get_node: GetNode) -> bytes:
     """MTH(D[start:end]) of RFC 9162 §2.1.1, built from stored complete subtrees."""
-    size = end - start
-    if size and not size & (size - 1) and not start % size:  # one perfect subtree: stored
-        return get_node(size.bit_length() - 1, start // size)
+    if _is_perfect(start, end):  # one stored subtree (most ranges are)
+        return get_node((end - start).bit_length() - 1, start // (end - start))
     hashes = [get_node(level, index) for level, index in perfect_subtrees(start, end)]
     return _fold_from_right(hashes)
+
+
+def _is_perfect(start: int, end: int) -> bool:
+    size = end - start
+    return size > 0 and not size & (size - 1) and not start % size
+
+
+def _subtrees(start: int, end: int) -> list[tuple[int, int]]:
+    if _is_perfect(start, end):
+        return [((end - start).bit_length() - 1, start // (end - start))]
+    return perfect_subtrees(start, end)
 
 
 def root_hash(tree_size: int, get_node: GetNode) -> bytes:
@@ -84,7 +94,7 @@ def proofs_along(paths: Paths, get_node: GetNode) -> dict[int, list[bytes]]:
 def nodes_along(paths: Paths) -> set[tuple[int, int]]:
     """The stored nodes proofs_along reads, to fetch in one query."""
     ranges = {r for path in paths.values() for r in path}
-    return {node for start, end in ranges for node in perfect_subtrees(start, end)}
+    return {node for start, end in ranges for node in _subtrees(start, end)}
 
 
 def sibling_ranges(indexes: Iterable[int], tree_size: int) -> Paths:
