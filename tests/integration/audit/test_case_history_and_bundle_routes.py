@@ -14,17 +14,19 @@ from fastapi import FastAPI
 from services.audit.__main__ import routes
 from services.audit.verifier import describe, verify_bundle
 from tests.integration.audit.helpers import WITNESS, append, as_maintenance, new_application
-from tests.support.ledger_data import delivered, intake_story, some_events
+from tests.support.ledger_data import delivered, envelope, intake_story, some_events
 
 
 @pytest.fixture
 async def case_api(audit_pool) -> AsyncIterator[tuple[httpx.AsyncClient, str, bytes]]:
-    """The audit routes over a case of ten events among others, checkpointed and
+    """The audit routes over a case of eleven events among others, checkpointed and
     cosigned; the case's id and the ledger's public key."""
     audit = new_application(audit_pool)
     case_id = uuid.uuid4()
-    story = delivered(intake_story(case_id))
-    await append(audit_pool, some_events(5) + story[:6] + some_events(3) + story[6:])
+    story = intake_story(case_id)  # and a note beyond ASCII, which must hash the same
+    story.append(envelope(case_id=case_id, version=11, data={"note": "Siân, café, über"}))
+    await append(audit_pool, some_events(5) + delivered(story[:6]) + some_events(3)
+                 + delivered(story[6:]))  # fmt: skip
     await audit.issue_checkpoint()
     app = routes(FastAPI())
     app.state.audit = audit
@@ -43,7 +45,9 @@ async def test_history_and_bundle_asked_at_once_agree_and_the_bundle_verifies(ca
     assert history.status_code == bundle.status_code == 200
     assert history.headers["content-type"] == "application/json"
     events, entries = history.json()["events"], bundle.json()["entries"]
-    assert history.json()["all_proven"] and len(events) == 10
+    assert history.json()["all_proven"] and len(events) == 11
+    assert bundle.content.isascii()  # sent escaped, the same text once parsed:
+    assert any("Siân, café, über" in e["envelope"] for e in entries)
     proofs = {e["leaf_index"]: e["inclusion_proof"] for e in entries}
     assert {e["leaf_index"]: e["inclusion_proof"] for e in events} == proofs
     report = verify_bundle(bundle.json(), public_key, witness=WITNESS)
