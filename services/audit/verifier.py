@@ -488,9 +488,12 @@ def verify_bundle(
     public_key: bytes,
     trusted: dict[str, Any] | None = None,
     witness: WitnessKey | None = None,
+    envelopes: dict[str, dict[str, Any]] | None = None,
 ) -> Report:
     """Every check an auditor needs, against nothing but the bundle, the ledger's key, the
-    witness's key, and the checkpoint the auditor kept from before (`trusted`), if any."""
+    witness's key, and the checkpoint the auditor kept from before (`trusted`), if any.
+    A case's envelopes are read as JSON once; given `envelopes`, each is left there under
+    its text ({} for one that is not a JSON object), for a caller that reads them too."""
     report = Report()
     if bundle.get("format") != BUNDLE_FORMAT:
         report.fail("bundle", f"format is {bundle.get('format')!r}, expected {BUNDLE_FORMAT!r}")
@@ -512,7 +515,9 @@ def verify_bundle(
     _check_chain(report, checkpoints, bundle.get("consistency", []))
     scope = bundle.get("scope", {})
     # Each envelope of a case read once, for the checks that look inside it.
-    events = {e: _json_or_empty(e) for _, e, _ in entries} if scope.get("kind") == "case" else {}
+    events = {} if envelopes is None else envelopes
+    if scope.get("kind") == "case":
+        events.update((e, _json_or_empty(e)) for _, e, _ in entries)
     _check_inclusion(report, anchor, entries, scope, bool(bundle.get("complete")), events)
     if bundle.get("complete"):
         _check_complete(report, checkpoints, anchor, entries)

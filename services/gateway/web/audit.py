@@ -39,8 +39,9 @@ async def replay(request: Request, session: WebSession, api: StaffApi) -> Respon
     # The ledger's published keys (its own and its witness's); an auditor who pinned them
     # checks the download offline.
     witness = WitnessKey.parse(key["witness_key"]) if key.get("witness_key") else None
+    envelopes: dict[str, dict[str, Any]] = {}  # each read once, by the verifier
     report = await asyncio.to_thread(
-        verify_bundle, bundle, base64.b64decode(key["public_key"]), None, witness
+        verify_bundle, bundle, base64.b64decode(key["public_key"]), None, witness, envelopes
     )
     return page(
         request,
@@ -48,28 +49,35 @@ async def replay(request: Request, session: WebSession, api: StaffApi) -> Respon
         session,
         case_id=case_id,
         anchor=report.anchor,
-        events=timeline(bundle, report),
+        events=timeline(bundle, report, envelopes),
         report=report,
         query=query,
     )
 
 
-def timeline(bundle: dict[str, Any], report: Report) -> list[dict[str, Any]]:
-    """The bundle's events in the order they happened (as the audit's replay orders them).
-    An event is proven when the verification found nothing wrong with its entry, nor with
-    the signed checkpoint it is proven against."""
+def timeline(
+    bundle: dict[str, Any], report: Report, envelopes: dict[str, dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
+    """The bundle's events in the order they happened (as the audit's replay orders them),
+    each envelope as the verifier read it (`envelopes`) or read here. An event is proven
+    when the verification found nothing wrong with its entry, nor with the signed checkpoint
+    it is proven against."""
     flagged = {f.leaf_index for f in report.findings}  # None: the checkpoint or the bundle
-    rows = sorted((_row(entry) for entry in bundle.get("entries", [])), key=lambda r: r[:2])
+    read = envelopes or {}
+    rows = sorted((_row(entry, read) for entry in bundle.get("entries", [])),
+                  key=lambda r: r[:2])  # fmt: skip
     return [{**row, "proven": None not in flagged and index not in flagged}
             for _, index, row in rows]  # fmt: skip
 
 
-def _row(entry: dict[str, Any]) -> tuple[float, int, dict[str, str]]:
+def _row(
+    entry: dict[str, Any], read: dict[str, dict[str, Any]]
+) -> tuple[float, int, dict[str, str]]:
     """(when, leaf index, the row); an envelope that is not an event comes last, as such."""
     index = entry.get("leaf_index")
     index = index if isinstance(index, int) else -1
     try:
-        event = json.loads(entry["envelope"])
+        event = read.get(entry["envelope"]) or json.loads(entry["envelope"])
         actor = f"{event['actor']['id']} ({event['actor']['role']})"
         when = datetime.fromisoformat(event["occurred_at"]).timestamp()
         return when, index, {"occurred_at": event["occurred_at"], "type": event["type"],

@@ -28,15 +28,23 @@ def case_bundle(minutes: list[int]) -> dict:
     return memory_bundle(KEY, leaves, [len(leaves)], indexes, scope)
 
 
+def rows_of(bundle: dict, witness=WITNESS) -> list[dict]:
+    """The table as the page makes it: from the envelopes the verifier read."""
+    envelopes: dict = {}
+    report = verify_bundle(bundle, PUBLIC, witness=witness, envelopes=envelopes)
+    return timeline(bundle, report, envelopes)
+
+
 def test_events_are_listed_in_the_order_they_happened_each_proven():
     bundle = case_bundle([5, 2, 9])
 
-    rows = timeline(bundle, verify_bundle(bundle, PUBLIC, witness=WITNESS))
+    rows = rows_of(bundle)
 
     assert [r["actor"] for r in rows] == [f"staff-{m} (intake_worker)" for m in (2, 5, 9)]
     assert [r["occurred_at"][:16] for r in rows] == ["2025-03-03T09:02", "2025-03-03T09:05",
                                                      "2025-03-03T09:09"]  # fmt: skip
     assert all(r["proven"] and r["type"] == "intake.ReferralReceived" for r in rows)
+    assert timeline(bundle, verify_bundle(bundle, PUBLIC, witness=WITNESS)) == rows
 
 
 def test_a_changed_entry_is_not_proven_and_the_others_still_are():
@@ -44,7 +52,7 @@ def test_a_changed_entry_is_not_proven_and_the_others_still_are():
     changed = bundle["entries"][1]
     changed["envelope"] = changed["envelope"].replace("staff-2", "staff-7")
 
-    rows = timeline(bundle, verify_bundle(bundle, PUBLIC, witness=WITNESS))
+    rows = rows_of(bundle)
 
     assert [(r["actor"], r["proven"]) for r in rows] == [
         ("staff-1 (intake_worker)", True),
@@ -56,7 +64,7 @@ def test_a_changed_entry_is_not_proven_and_the_others_still_are():
 def test_nothing_is_proven_against_a_checkpoint_the_witness_did_not_cosign():
     bundle = case_bundle([1, 2])
 
-    rows = timeline(bundle, verify_bundle(bundle, PUBLIC, witness=None))
+    rows = rows_of(bundle, witness=None)
 
     assert [r["proven"] for r in rows] == [False, False]
 
@@ -65,7 +73,7 @@ def test_an_entry_that_is_not_an_event_is_listed_last_as_such_and_not_proven():
     bundle = case_bundle([1, 2])
     bundle["entries"][1]["envelope"] = "not json"
 
-    rows = timeline(bundle, verify_bundle(bundle, PUBLIC, witness=WITNESS))
+    rows = rows_of(bundle)
 
     assert [(r["type"], r["proven"]) for r in rows] == [
         ("intake.ReferralReceived", True),
