@@ -17,7 +17,7 @@ from services.gateway.web.sessions import WebSession
 from shared.logging import CORRELATION_HEADER, current_correlation_id
 
 REFRESH_BEFORE = 30.0  # seconds: a token this close to expiry is refreshed before a call
-PARALLEL = 8  # calls of one page at once
+PARALLEL = 10  # calls of one page at once (a site's report is nine)
 
 
 class SignedOut(Exception):
