@@ -27,6 +27,7 @@ AggregateNotFound 404) and for the service's own error family (the `errors` mapp
 """
 
 import asyncio
+import gc
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -134,6 +135,12 @@ class Service:
             try:
                 if self.setup:
                     await self.setup(ctx)
+                # What was built to start (modules, routes, schemas: some 100,000 objects)
+                # lives as long as the service: out of the collector's sight, a full
+                # collection takes a few ms, not the 50-190 ms that paused every request
+                # every second or so under load.
+                gc.collect()
+                gc.freeze()
                 if ctx.relay:
                     ctx.run("relay", ctx.relay.run, component=ctx.relay)
                     ctx.on_scrape(ctx.relay.refresh_metrics)  # its lag, queried now

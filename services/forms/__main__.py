@@ -2,7 +2,6 @@
 read models (written in each save's transaction), the outbox relay, the consumer of
 scheduling's and intake's events, and the risk escalation gauges."""
 
-import gc
 from datetime import timedelta
 
 from services.forms import SERVICE, metrics, readmodel
@@ -28,11 +27,6 @@ async def setup(ctx: Context) -> None:
     ctx.app.state.public_base_url = settings.public_base_url.rstrip("/")
     ctx.consume(SERVICE, TOPICS, Reactions(app).handle)
     ctx.on_scrape(lambda: metrics.refresh(queries))
-    # What was built to start lives as long as the service: out of the collector's sight, a
-    # full collection no longer scans it (one took 45-190 ms under the web bench and paused
-    # every request then; the gateway and scheduling do the same). Belongs in shared/service.py.
-    gc.collect()
-    gc.freeze()
 
 
 FORMS = Service(

@@ -3,7 +3,6 @@ identity provider's keys, the policy table, the routes to the services, its acce
 (an event store and outbox relay of its own) and the break-glass list."""
 
 import asyncio
-import gc
 import logging
 
 import httpx
@@ -43,12 +42,6 @@ async def setup(ctx: Context) -> None:
             await asyncio.sleep(OPENAPI_REFRESH if state.openapi_doc["x-complete"] else 2.0)
 
     ctx.run("openapi", describe_services)
-    # What the gateway built to start (modules, routes, schemas: ~100,000 objects) lives as
-    # long as it does: out of the collector's sight, a full collection takes about 1 ms, not
-    # the 50 ms that paused a page every second or so under load (decoded lists of hundreds
-    # of rows kept triggering it).
-    gc.collect()
-    gc.freeze()
 
 
 # The gateway authenticates its callers itself (bearer tokens): no path of it waits for an

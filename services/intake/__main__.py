@@ -1,8 +1,6 @@
 """The intake service, as the builder makes it (shared/service.py): its routes and errors,
 the case index (a read model written in each save's transaction) and its outbox relay."""
 
-import gc
-
 import structlog
 
 from services.intake import SERVICE, idempotency, readmodel
@@ -36,11 +34,6 @@ async def setup(ctx: Context) -> None:
     ctx.app.state.queries = IntakeQueries(ctx.store, search=SEARCH)
     # The first attended session of a scheduled course stops the waiting clock.
     ctx.consume(POLICY, [topic_of("scheduling")], SchedulingPolicies(ctx.store).handle)
-    # What was built to start lives as long as the service: out of the collector's sight, a
-    # full collection no longer scans it (one took 45-190 ms under the web bench and paused
-    # every request then; the gateway and scheduling do the same). Belongs in shared/service.py.
-    gc.collect()
-    gc.freeze()
 
 
 INTAKE = Service(

@@ -2,8 +2,6 @@
 reservations projection in every save's transaction, the API, and the consumer of intake's
 events."""
 
-import gc
-
 from services.scheduling import SERVICE, errors, readmodel
 from services.scheduling.api import router
 from services.scheduling.commands import SchedulingApplication
@@ -20,10 +18,6 @@ async def setup(ctx: Context) -> None:
     ctx.app.state.scheduling = SchedulingApplication(ctx.store)
     ctx.app.state.queries = SchedulingQueries(ctx.store)
     ctx.consume(CONSUMER, [topic_of("intake")], IntakePolicies(ctx.store).handle)
-    # What was built to start lives as long as the service: out of the collector's sight, a
-    # full collection no longer scans it (one took 50-150 ms and paused every request).
-    gc.collect()
-    gc.freeze()
 
 
 SCHEDULING = Service(
