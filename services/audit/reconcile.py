@@ -38,6 +38,10 @@ class Reconciler:
         self.topics = topics
         self.consumer = consumer
         self.last: dict[str, Any] | None = None
+        # Entries below this leaf claim a service topic. The ledger only grows, so each run
+        # reads only what came since, up to the first stray (as a partition's mark stops at
+        # its first problem); a new instance reads the whole ledger once.
+        self.topics_checked_to = 0
         self._lock = asyncio.Lock()
 
     async def run_once(self) -> dict[str, Any]:
@@ -125,8 +129,15 @@ class Reconciler:
 
     async def _entries_off_topics(self) -> list[int]:
         """Ledger entries claiming a topic that is not a service topic: no message can back them."""
+        # Appends commit in leaf order (under the ledger's lock): nothing can land below `end`.
+        end = await self.pool.fetchval(
+            "SELECT coalesce(max(leaf_index) + 1, 0) FROM ledger_entries"
+        )
         rows = await self.pool.fetch(
-            "SELECT leaf_index FROM ledger_entries WHERE topic <> ALL($1::text[])"
-            " ORDER BY leaf_index LIMIT $2", self.topics, SHOWN,
+            "SELECT leaf_index FROM ledger_entries WHERE leaf_index >= $1 AND leaf_index < $2"
+            " AND topic <> ALL($3::text[]) ORDER BY leaf_index LIMIT $4",
+            self.topics_checked_to, end, self.topics, SHOWN,
         )  # fmt: skip
-        return [r["leaf_index"] for r in rows]
+        strays = [r["leaf_index"] for r in rows]
+        self.topics_checked_to = strays[0] if strays else end
+        return strays

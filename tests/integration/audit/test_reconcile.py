@@ -91,3 +91,22 @@ async def test_a_long_backlog_is_checked_a_window_at_a_time(audit_pool, kafka, t
 
     assert marks == [2, 4, 5]
     assert reconciler.last["ok"] and reconciler.last["partitions"][0]["end_offset"] == 5
+
+
+async def test_an_entry_off_the_service_topics_is_found_after_the_first_run_and_stays_reported(
+    audit_pool, kafka, topic
+):
+    good = envelope()
+    [offset] = await publish(kafka, topic, [good.kafka_value()])
+    await append(audit_pool, [Delivered(good, topic, 0, offset)])
+    await track(audit_pool, topic, offset)
+    reconciler = Reconciler(audit_pool, kafka, [topic], CONSUMER)
+    first = await reconciler.run_once()
+    # An entry no service topic can back, appended after a run had checked the ledger.
+    await append(audit_pool, [Delivered(envelope(), "not.a.service.topic", 0, 0)])
+
+    second, third = await reconciler.run_once(), await reconciler.run_once()
+
+    assert first["ok"] and first["entries_off_topics"] == []
+    assert second["entries_off_topics"] == [1] and not second["ok"]
+    assert third["entries_off_topics"] == [1], "reported until it is gone, not once"
