@@ -86,6 +86,7 @@ class Consumer:
                     await self._attempt(consumer, Batch(tp, records))
                 for batch in self.stalled.due():
                     await self._attempt(consumer, batch)
+                raise_if_fetcher_ended(consumer)
         except Exception as error:  # the supervisor starts run() again
             self.set_state("retrying", error)
             raise
@@ -221,3 +222,14 @@ async def _commit_to_kafka(consumer: AIOKafkaConsumer, tp: TopicPartition, offse
         await consumer.commit({tp: offset})
     except KafkaError as error:
         log.info("consumer.kafka_commit_skipped", error=repr(error))
+
+
+def raise_if_fetcher_ended(consumer: AIOKafkaConsumer) -> None:
+    """aiokafka's background fetch task can end (an error writing to a broker's dropped
+    connection, aiokafka #983) and getmany then answers nothing, for ever: a consumer went
+    four minutes without a message after a Kafka outage. Raised, the supervisor starts the
+    consumer afresh."""
+    fetching = consumer._fetcher.error_future  # the task; aiokafka itself never looks at it
+    if fetching.done():
+        cause = None if fetching.cancelled() else fetching.exception()
+        raise KafkaError("aiokafka's fetcher stopped; starting the consumer again") from cause

@@ -4,12 +4,15 @@ backoff until it passes, and the consumer says it is retrying."""
 
 import asyncio
 import socket
+from typing import Any
 
 import asyncpg
 import pytest
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.errors import KafkaError
 from prometheus_client import REGISTRY
 
+from shared import consumer as consumer_module
 from shared.consumer import Consumer, Delivered
 from shared.kafka import dead_letter_topic, ensure_topics, reliable_producer
 from tests.conftest import unique_topic
@@ -214,3 +217,41 @@ async def test_a_partition_held_by_a_fault_not_its_messages_does_not_hold_up_the
 
     await run_until(consumer, all_applied)
     assert await message_count(kafka, dead_letter_topic(topic)) == 0
+
+
+async def test_a_consumer_whose_kafka_fetcher_ended_stops_to_be_started_afresh(
+    isolated_pool: asyncpg.Pool, kafka: str, producer: AIOKafkaProducer, monkeypatch
+):
+    # aiokafka's fetch task ended on an error writing to a dropped connection in a Kafka
+    # outage, and getmany answered nothing for minutes after Kafka was back (aiokafka #983).
+    made: list[AIOKafkaConsumer] = []
+
+    class Recorded(AIOKafkaConsumer):
+        def __init__(self, *args: Any, **kwargs: Any):
+            super().__init__(*args, **kwargs)
+            made.append(self)
+
+    monkeypatch.setattr(consumer_module, "AIOKafkaConsumer", Recorded)
+    topic = await new_topic(kafka)
+    await effects_table(isolated_pool)
+    await send_all(producer, topic, [incremented(by=1)])
+    applied = asyncio.Event()
+
+    async def handle(conn: asyncpg.Connection, items: list[Delivered]) -> None:
+        await insert_effects(conn, items)
+        applied.set()
+
+    consumer = Consumer(unique_topic("group"), [topic], kafka, isolated_pool, handle)
+    running = asyncio.create_task(consumer.run())
+    try:
+        async with asyncio.timeout(30):
+            await applied.wait()
+        made[-1]._fetcher._fetch_task.cancel()  # the routine ends as on that error
+
+        async with asyncio.timeout(10):
+            with pytest.raises(KafkaError, match="fetcher stopped"):
+                await running
+    finally:
+        running.cancel()
+        await asyncio.gather(running, return_exceptions=True)
+    assert consumer.health()["state"] == "retrying", "said, until the supervisor restarts it"
