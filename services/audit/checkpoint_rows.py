@@ -13,10 +13,13 @@ from services.audit.errors import NoCheckpointYet, NotFound
 from services.audit.verifier import CASE_INDEX_LINE, ORIGIN, checkpoint_body, checkpoint_note
 
 Db: TypeAlias = asyncpg.Pool | asyncpg.Connection
+# A cosignature belongs to the checkpoint of its id only at its tree size: a checkpoint made
+# after deleted ones takes the first deleted one's id, and must not wear its cosignature
+# (it would never be shown to the witness, which would refuse it).
 COLUMNS = (
     "id, tree_size, root_hash, issued_at, key_id, signature, note_signature, case_index_root,"
     " ARRAY(SELECT line FROM ledger_cosignatures c WHERE c.checkpoint_id = ledger_checkpoints.id"
-    " ORDER BY witness) AS cosignatures"
+    " AND c.tree_size = ledger_checkpoints.tree_size ORDER BY witness) AS cosignatures"
 )
 
 NEWEST_INDEXED = (
@@ -95,8 +98,9 @@ async def latest(db: Db) -> Checkpoint:
 async def latest_cosigned(db: Db) -> Checkpoint:
     """The newest checkpoint a witness cosigned, or the latest when none is."""
     row = await db.fetchrow(
-        f"SELECT {COLUMNS} FROM ledger_checkpoints WHERE id ="
-        " (SELECT max(checkpoint_id) FROM ledger_cosignatures)"
+        f"SELECT {COLUMNS} FROM ledger_checkpoints WHERE id = (SELECT max(c.checkpoint_id)"
+        " FROM ledger_cosignatures c JOIN ledger_checkpoints k"
+        " ON k.id = c.checkpoint_id AND k.tree_size = c.tree_size)"
     )
     return Checkpoint(**dict(row)) if row else await latest(db)
 

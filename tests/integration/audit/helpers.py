@@ -47,9 +47,10 @@ async def append(pool: asyncpg.Pool, items: list[Delivered]) -> None:
         await ledger.append(conn, items)
 
 
-async def export_ledger(pool: asyncpg.Pool) -> dict:
-    """A whole-ledger bundle against the latest checkpoint, as the CLI assembles it."""
-    head = await bundles.ledger_bundle_head(pool, None, 0)
+async def export_ledger(pool: asyncpg.Pool, checkpoint_id: int | None = None) -> dict:
+    """A whole-ledger bundle as the CLI assembles it, against the checkpoint (by default
+    the newest the witness cosigned)."""
+    head = await bundles.ledger_bundle_head(pool, checkpoint_id, 0)
     page = await bundles.ledger_bundle_entries(pool, head["proven_against"], -1, 100_000)
     return {**head, "entries": page["entries"]}
 

@@ -61,8 +61,10 @@ async def rewrite_after(pool, size: int, forged: int) -> None:
 
 @pytest.fixture
 async def attacked(audit_pool):
-    """A running checkpointer that signed at 10 and 20 leaves; then the attack; the
-    checkpoint of 20 leaves as the auditor kept it."""
+    """A running checkpointer that signed at 10 and 20 leaves; then the attack, which it
+    refuses; the checkpoint of 20 leaves as the auditor kept it. The checkpointer is stopped
+    then, so a test's own issue() is the one that acts once a person resumes signing (the
+    running one got there first now and then, and the test's issue() had nothing to sign)."""
     checkpointer = new_checkpointer(audit_pool)
     task = asyncio.create_task(checkpointer.run(interval=0.05))
     try:
@@ -73,9 +75,10 @@ async def attacked(audit_pool):
 
         await rewrite_after(audit_pool, KEPT, forged=SEEN - KEPT + 2)
         await until(lambda: _refused(checkpointer), within=3)
-        yield audit_pool, checkpointer, seen
     finally:
         task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    yield audit_pool, checkpointer, seen
 
 
 async def _refused(checkpointer: Checkpointer) -> bool:
@@ -118,7 +121,7 @@ async def test_the_witness_refuses_to_cosign_the_forged_tree_a_person_let_throug
     await _resume_signing(pool, by="someone", reason="misled")
 
     with pytest.raises(SigningRefused, match="the witness refuses checkpoint #"):
-        await new_checkpointer(pool).issue()  # or the running one got there first: its alarm
+        await new_checkpointer(pool).issue()
 
     forged = await checkpoints.latest(pool)
     assert forged.tree_size == SEEN + 2 and not forged.cosignatures
@@ -128,8 +131,10 @@ async def test_the_witness_refuses_to_cosign_the_forged_tree_a_person_let_throug
 async def test_an_auditor_holding_an_earlier_checkpoint_detects_the_rewrite(attacked, tmp_path):
     pool, checkpointer, seen = attacked
     await _resume_signing(pool, by="someone", reason="misled")  # the forged tree gets signed
-    await Checkpointer(pool, checkpointer.signer).issue()  # by a checkpointer with no witness
-    bundle = await export_ledger(pool)
+    forged = await Checkpointer(pool, checkpointer.signer).issue()  # with no witness
+    assert forged is not None and not forged.cosignatures  # not the deleted one's, same id
+    assert (await export_ledger(pool))["checkpoints"][-1]["tree_size"] == KEPT  # the vouched
+    bundle = await export_ledger(pool, forged.id)  # the auditor asks for the newest
     public_key = checkpointer.signer.public_key
 
     alone = verifier.verify_bundle(bundle, public_key, witness=WITNESS)

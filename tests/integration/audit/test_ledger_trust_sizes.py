@@ -3,7 +3,7 @@ checkpoint an auditor kept; one whose ledger was rewritten since cannot."""
 
 import pytest
 
-from services.audit import bundles, proofs, trust
+from services.audit import bundles, checkpoints, proofs, trust
 from services.audit.errors import InvalidRequest, SigningRefused
 from services.audit.verifier import describe, verify_bundle, verify_consistency
 from tests.integration.audit.helpers import WITNESS, append, new_application
@@ -30,9 +30,9 @@ async def test_a_size_beyond_the_tree_is_refused_naming_it(audit_pool):
         await audit.consistency_proof_between(2, 9)
 
 
-async def case_bundle_proving(audit, case_id, trusted) -> dict:
-    """As `cli export --case ID --trusted-checkpoint FILE` assembles it."""
-    bundle = await bundles.case_bundle(audit.pool, case_id, None, None)
+async def case_bundle_proving(audit, case_id, trusted, checkpoint_id=None) -> dict:
+    """As `cli export --case ID --trusted-checkpoint FILE [--checkpoint N]` assembles it."""
+    bundle = await bundles.case_bundle(audit.pool, case_id, checkpoint_id, None)
     first = min((c for c in bundle["checkpoints"] if c["tree_size"] >= trusted["tree_size"]),
                 key=lambda c: c["tree_size"])  # fmt: skip
     found = await audit.consistency_proof_between(trusted["tree_size"], first["tree_size"])
@@ -49,7 +49,8 @@ async def test_a_case_bundle_proves_it_extends_the_auditors_checkpoint(audit_poo
     await append(audit_pool, some_events(5))
     await audit.checkpointer.issue()
 
-    bundle = await case_bundle_proving(audit, case.case_id, kept)
+    newest = await checkpoints.latest(audit_pool)  # the forged one: no witness vouched
+    bundle = await case_bundle_proving(audit, case.case_id, kept, newest.id)
     report = verify_bundle(bundle, audit.signer.public_key, trusted=kept, witness=WITNESS)
 
     assert report.valid, describe(report)
@@ -68,9 +69,11 @@ async def test_a_case_bundle_from_a_rewritten_ledger_fails_against_the_kept_chec
         await audit.checkpointer.issue()
     async with audit_pool.acquire() as conn:  # a person is misled into resuming
         await trust.resolve(conn, "someone", "misled")
-    await audit.checkpointer.issue()
+    with pytest.raises(SigningRefused, match="the witness refuses"):  # signed, not cosigned
+        await audit.checkpointer.issue()
 
-    bundle = await case_bundle_proving(audit, case.case_id, kept)
+    newest = await checkpoints.latest(audit_pool)  # the forged one: no witness vouched
+    bundle = await case_bundle_proving(audit, case.case_id, kept, newest.id)
     report = verify_bundle(bundle, audit.signer.public_key, trusted=kept, witness=WITNESS)
 
     assert not report.valid
