@@ -10,13 +10,12 @@ command instead of blocking the outbox relay later. A consumer saves its effect 
 `conn=`, inside the transaction where it recorded its position (shared/tracking.py).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 from uuid import UUID
 
 import asyncpg
-from eventsourcing.application import project_aggregate
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import Mapper, StoredEvent
 
@@ -66,10 +65,26 @@ class EventStore:
 
     async def get(self, aggregate_id: UUID, version: int | None = None) -> Any:
         """The aggregate rebuilt from its events, optionally as it was at `version`."""
-        aggregate = project_aggregate(None, await self.events(aggregate_id, version))
+        aggregate = _fold(await self.events(aggregate_id, version))
         if aggregate is None:
             raise AggregateNotFound(aggregate_id)
         return aggregate
+
+    async def get_many(self, aggregate_ids: Sequence[UUID]) -> list[Any]:
+        """The aggregates named, each once, in the order asked, from one read of all their
+        events (a view over many cases asks for them at once); an id with none is left out."""
+        wanted = list(dict.fromkeys(aggregate_ids))
+        rows = await self.pool.fetch(
+            "SELECT originator_id, originator_version, topic, state FROM stored_events"
+            " WHERE originator_id = ANY($1::uuid[]) ORDER BY originator_id, originator_version",
+            wanted,
+        )
+        events: dict[UUID, list[Any]] = {}
+        for row in rows:
+            events.setdefault(row["originator_id"], []).append(
+                self._to_event(row["originator_id"], row)
+            )
+        return [_fold(events[i]) for i in wanted if i in events]
 
     async def events(self, aggregate_id: UUID, version: int | None = None) -> list[Any]:
         """The aggregate's domain events in order, decrypted and upcast, up to `version`."""
@@ -126,3 +141,12 @@ class EventStore:
     def _to_event(self, originator_id: UUID, row: asyncpg.Record) -> Any:
         stored = StoredEvent(originator_id, row["originator_version"], row["topic"], row["state"])
         return self.mapper.to_domain_event(stored)
+
+
+def _fold(events: list[Any]) -> Any:
+    """The aggregate the events make, as eventsourcing's project_aggregate makes it, without
+    its runtime Protocol check of every event (a third of the CPU of reading a few events)."""
+    aggregate = None
+    for event in events:
+        aggregate = event.mutate(aggregate)
+    return aggregate
