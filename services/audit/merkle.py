@@ -45,10 +45,7 @@ def perfect_subtrees(start: int, end: int) -> list[tuple[int, int]]:
 
 def range_hash(start: int, end: int, get_node: GetNode) -> bytes:
     """MTH(D[start:end]) of RFC 9162 §2.1.1, built from stored complete subtrees."""
-    if _is_perfect(start, end):  # one stored subtree (most ranges are)
-        return get_node((end - start).bit_length() - 1, start // (end - start))
-    hashes = [get_node(level, index) for level, index in perfect_subtrees(start, end)]
-    return _fold_from_right(hashes)
+    return _fold_from_right([get_node(level, index) for level, index in _subtrees(start, end)])
 
 
 def _is_perfect(start: int, end: int) -> bool:
@@ -57,7 +54,7 @@ def _is_perfect(start: int, end: int) -> bool:
 
 
 def _subtrees(start: int, end: int) -> list[tuple[int, int]]:
-    if _is_perfect(start, end):
+    if _is_perfect(start, end):  # one stored subtree (most ranges are)
         return [((end - start).bit_length() - 1, start // (end - start))]
     return perfect_subtrees(start, end)
 
