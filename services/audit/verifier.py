@@ -53,19 +53,7 @@ def verify_inclusion(
     leaf_hash: bytes, index: int, tree_size: int, proof: Sequence[bytes], root: bytes
 ) -> bool:
     """RFC 9162 §2.1.3.2: does `proof` show that leaf `index` of the tree with `root` is this?"""
-    if not 0 <= index < tree_size or not _all_hash_sized(leaf_hash, *proof):
-        return False
-    fn, sn, r = index, tree_size - 1, leaf_hash
-    for p in proof:
-        if sn == 0:
-            return False  # more proof than the tree has levels
-        if fn & 1 or fn == sn:
-            r = node_hash(p, r)
-            fn, sn = _skip_levels_without_sibling(fn, sn)
-        else:
-            r = node_hash(r, p)
-        fn, sn = fn >> 1, sn >> 1
-    return sn == 0 and r == root
+    return _verify_joining(leaf_hash, index, tree_size, tuple(proof), root, {})
 
 
 def verify_inclusions(
@@ -84,9 +72,9 @@ def _verify_joining(
     leaf: bytes, index: int, tree_size: int, proof: tuple[bytes, ...], root: bytes,
     proven: dict[tuple[int, int, bytes], tuple[tuple[bytes, ...], int]],
 ) -> bool:  # fmt: skip
-    # verify_inclusion's loop, with the level counted: (level, fn) names the node reached,
+    # RFC 9162 §2.1.3.2's loop, with the level counted: (level, fn) names the node reached,
     # and sn is (tree_size - 1) >> level there, so (level, fn, r) and the proof's rest decide
-    # the answer.
+    # the answer; with `proven` empty, it is the RFC's loop exactly.
     if not 0 <= index < tree_size or not _all_hash_sized(leaf, *proof):
         return False
     fn, sn, level, r = index, tree_size - 1, 0, leaf
