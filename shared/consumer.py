@@ -77,6 +77,7 @@ class Consumer:
             bootstrap_servers=self.bootstrap, group_id=self.name, enable_auto_commit=False,
             auto_offset_reset="earliest", max_poll_records=self.batch_size,
         )  # fmt: skip
+        failed: Exception | None = None
         try:
             await consumer.start()
             consumer.subscribe(self.topics, listener=StartWhereTracked(self, consumer))
@@ -88,11 +89,13 @@ class Consumer:
                     await self._attempt(consumer, batch)
                 raise_if_fetcher_ended(consumer)
         except Exception as error:  # the supervisor starts run() again
-            self.set_state("retrying", error)
+            failed = error
             raise
         finally:
             await consumer.stop()
             await self._drop_dead_letter_producer()
+            if failed is not None:  # said after the stop: a rebalance listener still running
+                self.set_state("retrying", failed)  # until then would say "consuming"
         await asyncio.Event().wait()  # stopped: so it stays until a person restarts it
 
     async def _attempt(self, consumer: AIOKafkaConsumer, batch: Batch) -> None:
