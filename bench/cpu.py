@@ -1,6 +1,10 @@
 """CPU seconds used by each part of the running system, read from /proc (Linux)."""
 
+import asyncio
 import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -48,3 +52,55 @@ def _safe(read, pid: int) -> float:
         return read(pid)
     except OSError:  # the process ended
         return 0.0
+
+
+def _machine_ticks() -> tuple[int, int]:
+    """(idle, all) CPU ticks of the whole machine since boot."""
+    fields = [int(f) for f in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return fields[3] + fields[4], sum(fields)  # idle + iowait
+
+
+async def settle(quiet: float = 0.1, limit: float = 300.0) -> float:
+    """Waits until the machine's CPUs are at most `quiet` busy over a second, so the work one
+    row of a bench leaves behind (its events still on their way to the ledger, say) is not
+    measured in the next row. Returns the seconds waited."""
+    started = time.monotonic()
+    while time.monotonic() - started < limit:
+        idle, total = _machine_ticks()
+        await asyncio.sleep(1.0)
+        idle_after, total_after = _machine_ticks()
+        if 1 - (idle_after - idle) / max(total_after - total, 1) <= quiet:
+            break
+    return time.monotonic() - started
+
+
+def _set_cpus(pids: list[int], cpus: set[int]) -> None:
+    for pid in pids:  # every thread: a process's affinity is its threads'
+        for task in _safe_tasks(pid):
+            try:
+                os.sched_setaffinity(task, cpus)
+            except OSError:  # the thread ended
+                continue
+
+
+def _safe_tasks(pid: int) -> list[int]:
+    try:
+        return [int(task) for task in os.listdir(f"/proc/{pid}/task")]
+    except OSError:
+        return []
+
+
+@contextmanager
+def apart(front: list[int], back: Callable[[], list[int]]) -> Iterator[None]:
+    """Runs the `front` processes on the machine's last CPU and the `back` ones on the others,
+    as if each part had a machine of its own (a gateway on its own host, say); all CPUs again
+    after. `back` is asked again at the end for the processes started meanwhile (PostgreSQL
+    starts one per connection, from its pinned postmaster)."""
+    cpus = os.sched_getaffinity(0)
+    last = max(cpus)
+    _set_cpus(back(), cpus - {last})
+    _set_cpus(front, {last})
+    try:
+        yield
+    finally:
+        _set_cpus(back() + front, cpus)

@@ -42,11 +42,12 @@ class OutboxRelay:
         batch_size: int = 1000,
         topic: str | None = None,
         standby_poll: float = 1.0,
+        linger: float = 0.02,
     ):
         self.service, self.store, self.bootstrap = service, store, bootstrap
         self.topic = topic or topic_of(service)
         self.lock_name = f"rapport.relay:{self.topic}"  # one lock per topic per database
-        self.batch_size, self.standby_poll = batch_size, standby_poll
+        self.batch_size, self.standby_poll, self.linger = batch_size, standby_poll, linger
         self.state, self.error, self.published = "standby", "", 0
         self.last_lag: int | None = None  # as of the last batch or scrape
         self._holder: asyncpg.Connection | None = None  # holds the lock while publishing
@@ -115,12 +116,16 @@ class OutboxRelay:
     async def _publish_until_error(self, producer: AIOKafkaProducer) -> None:
         while True:
             self._wakeup.clear()
-            if not await self.run_once(producer):
+            if await self.run_once(producer) < self.batch_size:
                 # asyncio.timeout, not wait_for: on Python 3.11, wait_for loses a cancellation
                 # that arrives as the wake-up does, and the relay never stops.
                 with suppress(TimeoutError):
                     async with asyncio.timeout(1.0):
                         await self._wakeup.wait()
+                # Like Kafka's linger.ms: the commits of the next moment go in the same batch,
+                # so a trickle of events costs one round to the database, the broker and the
+                # ledger per batch, not per event (a read's access event, say).
+                await asyncio.sleep(self.linger)
 
     async def run_once(self, producer: AIOKafkaProducer) -> int:
         """Publish the next batch, then record its position; return how many were published."""
