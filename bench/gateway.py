@@ -105,9 +105,9 @@ async def main(requests: int, clients: int) -> None:
         behind = [p.pid for name, p in stack.processes.items() if name != "gateway"]
         print(f"gateway: {requests} requests per row, {clients} concurrent clients")
         # As deployed, the gateway has a host of its own: here the gateway and the clients
-        # get one CPU, the services, PostgreSQL and Kafka the other (Envoy's advice for
-        # benchmarking a proxy). Then the same with every process on every CPU, the way a
-        # single small host would run it: there the gateway's CPU is the services' CPU.
+        # get one CPU, the services, PostgreSQL and Kafka the other, so what the gateway adds
+        # is not the services' CPU it takes. Then the same with every process on every CPU,
+        # the way a single small host would run it: there the gateway's CPU is theirs.
         with apart([gateway, os.getpid()],
                    lambda: behind + pids_of("postgres") + pids_of("kafka.Kafka")):  # fmt: skip
             report("the gateway on a CPU of its own", await measure(stack, requests, clients))
