@@ -5,15 +5,16 @@ gateway adds under 5 ms at p99 and keeps at least 70% of the direct throughput.
 
 Two layouts: the gateway and the clients on one CPU and everything behind the gateway on the
 other, as when the gateway has a host of its own; then every process on both CPUs, as on one
-small host. Each request is sent straight, through the gateway, then straight again, each
-row once the machine is quiet: the two straight rows show how far a figure moves by itself.
+small host. Each request is sent straight and through the gateway in turns (straight first,
+then through first, and so on), each turn once the machine is quiet; the straight turns
+sent first and those sent second are compared too: how far a figure moves by itself.
 
 Each row also shows the CPU time per request of the gateway, of the services behind it and
 of this process (the clients), read from /proc: steadier than wall time on a shared machine.
 With 50 clients in a closed loop, latency is clients / throughput (Little's law): on a
 machine whose CPUs are all busy, +5 ms at p99 asks for nearly all of the direct throughput.
 
-    python bench/gateway.py [--requests N] [--clients N]
+    python bench/gateway.py [--requests N] [--clients N] [--rounds N]
 """
 
 import argparse
@@ -22,7 +23,9 @@ import os
 import signal
 import sys
 import time
+from collections import Counter, defaultdict
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -42,7 +45,8 @@ Call = Callable[[aiohttp.ClientSession], Awaitable[None]]
 
 async def load(
     session: aiohttp.ClientSession, call: Call, requests: int, clients: int
-) -> dict[str, float]:
+) -> tuple[list[float], float]:
+    """The latency of each request, and the seconds all of them took."""
     latencies: list[float] = []
     remaining = iter(range(requests))
 
@@ -54,10 +58,7 @@ async def load(
 
     started = time.perf_counter()
     await asyncio.gather(*(client() for _ in range(clients)))
-    elapsed = time.perf_counter() - started
-    latencies.sort()
-    return {"rps": len(latencies) / elapsed, "p50": latencies[len(latencies) // 2] * 1000,
-            "p99": latencies[int(len(latencies) * 0.99) - 1] * 1000}  # fmt: skip
+    return latencies, time.perf_counter() - started
 
 
 async def expect(response: aiohttp.ClientResponse, status: int) -> None:
@@ -95,7 +96,7 @@ async def refer(session: aiohttp.ClientSession, path: str) -> None:
         await expect(response, 201)
 
 
-async def main(requests: int, clients: int) -> None:
+async def main(requests: int, clients: int, rounds: int) -> None:
     # stopped (by `timeout`, say), the run still gives PostgreSQL and Kafka all CPUs back
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, asyncio.current_task().cancel)  # type: ignore[union-attr]
     stack = Stack(env={"GATEWAY_RATE_LIMIT_REQUESTS": "10000000"})
@@ -103,22 +104,43 @@ async def main(requests: int, clients: int) -> None:
     try:
         gateway = stack.processes["gateway"].pid
         behind = [p.pid for name, p in stack.processes.items() if name != "gateway"]
-        print(f"gateway: {requests} requests per row, {clients} concurrent clients")
+        print(f"gateway: {requests} requests each way in {rounds} turns, {clients} concurrent"
+              " clients")  # fmt: skip
         # As deployed, the gateway has a host of its own: here the gateway and the clients
         # get one CPU, the services, PostgreSQL and Kafka the other, so what the gateway adds
         # is not the services' CPU it takes. Then the same with every process on every CPU,
         # the way a single small host would run it: there the gateway's CPU is theirs.
         with apart([gateway, os.getpid()],
                    lambda: behind + pids_of("postgres") + pids_of("kafka.Kafka")):  # fmt: skip
-            report("the gateway on a CPU of its own", await measure(stack, requests, clients))
-        report("every process sharing both CPUs", await measure(stack, requests, clients))
+            report("the gateway on a CPU of its own",
+                   await measure(stack, requests, clients, rounds))  # fmt: skip
+        report("every process sharing both CPUs", await measure(stack, requests, clients, rounds))
     finally:
         stack.stop_all()
 
 
-async def measure(stack: Stack, requests: int, clients: int) -> dict[str, dict[str, float]]:
-    """Each request straight, through the gateway, then straight again: how far the two
-    straight rows differ is the noise a difference must stand above."""
+@dataclass
+class Row:
+    latencies: list[float] = field(default_factory=list)
+    seconds: float = 0.0
+    cpu: Counter[str] = field(default_factory=Counter)
+
+    def rps(self) -> float:
+        return len(self.latencies) / self.seconds
+
+    def percentile(self, q: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[max(int(len(ordered) * q) - 1, 0)] * 1000
+
+    def cpu_per_request(self, part: str) -> float:
+        return self.cpu[part] / len(self.latencies) * 1000
+
+
+async def measure(stack: Stack, requests: int, clients: int, rounds: int) -> dict[str, Row]:
+    """Each request straight and through the gateway, `rounds` times, which goes first
+    alternating, so a slow spell of the machine falls on both alike. The straight turns that
+    went first and those that went second are also kept apart: how far they differ is the
+    noise a difference must stand above."""
     urls = {name: stack.url(name) for name in ("intake", "scheduling", "forms", "gateway")}
     # CPU per request is steadier than wall time on a machine others load too.
     services = [stack.processes[name].pid for name in ("intake", "scheduling", "forms")]
@@ -134,18 +156,25 @@ async def measure(stack: Stack, requests: int, clients: int) -> dict[str, dict[s
         ("overview", False): overview_direct(case_id, urls),
     }
     role = {"command": "intake_worker", "overview": "supervisor"}
-    results: dict[str, dict[str, float]] = {}
+    rows: dict[str, Row] = defaultdict(Row)
     for what in ("command", "overview"):
-        for row, through in (("straight", False), ("through the gateway", True),
-                             ("straight again", False)):  # fmt: skip
-            async with await session_for(urls["gateway"], role[what], through) as session:
-                await settle()  # the last row's events reach the ledger before this row starts
-                meter.start()
-                result = await load(session, calls[what, through], requests, clients)
-                used = meter.stop()
-            result.update({f"{name} cpu": t / requests * 1000 for name, t in used.items()})
-            results[f"{what} {row}"] = result
-    return results
+        for turn in range(rounds):
+            for through in (False, True) if turn % 2 == 0 else (True, False):
+                async with await session_for(urls["gateway"], role[what], through) as session:
+                    await settle()  # the last turn's events reach the ledger before this one
+                    meter.start()
+                    latencies, seconds = await load(
+                        session, calls[what, through], requests // rounds, clients
+                    )
+                    used = meter.stop()
+                names = [f"{what} through the gateway"] if through else [
+                    f"{what} straight", f"{what} straight, {'first' if turn % 2 == 0 else 'second'}"
+                ]  # fmt: skip
+                for name in names:
+                    rows[name].latencies += latencies
+                    rows[name].seconds += seconds
+                    rows[name].cpu.update(used)
+    return rows
 
 
 async def session_for(gateway: str, role: str, through: bool) -> aiohttp.ClientSession:
@@ -159,26 +188,31 @@ async def session_for(gateway: str, role: str, through: bool) -> aiohttp.ClientS
     return aiohttp.ClientSession(middlewares=(signing(staff),), connector=connector)
 
 
-def report(layout: str, results: dict[str, dict[str, float]]) -> None:
+def report(layout: str, rows: dict[str, Row]) -> None:
     print(f"  {layout}:")
-    for name, r in results.items():
-        print(f"    {name:28} {r['rps']:5.0f}/s   p50 {r['p50']:6.1f} ms   p99 {r['p99']:6.1f} ms"
-              f"   CPU ms/request: gateway {r['gateway cpu']:4.2f}, services"
-              f" {r['services cpu']:4.2f}, clients {r['clients cpu']:4.2f}")  # fmt: skip
     for what in ("command", "overview"):
-        t = results[f"{what} through the gateway"]
-        first, again = results[f"{what} straight"], results[f"{what} straight again"]
-        rps, p99 = (first["rps"] + again["rps"]) / 2, (first["p99"] + again["p99"]) / 2
-        print(f"    {what} through the gateway: {t['rps'] / rps:.0%} of the direct throughput"
-              f" (goal >= 70%), p99 {t['p99'] - p99:+.1f} ms (goal < +5 ms); the two straight"
-              f" rows differ by {abs(first['p99'] - again['p99']):.1f} ms at p99,"
-              f" {abs(first['rps'] - again['rps']) / rps:.0%} in throughput")  # fmt: skip
+        for name in (f"{what} straight", f"{what} through the gateway"):
+            r = rows[name]
+            print(f"    {name:28} {r.rps():5.0f}/s   p50 {r.percentile(0.5):6.1f} ms"
+                  f"   p99 {r.percentile(0.99):6.1f} ms   CPU ms/request: gateway"
+                  f" {r.cpu_per_request('gateway'):4.2f}, services"
+                  f" {r.cpu_per_request('services'):4.2f}, clients"
+                  f" {r.cpu_per_request('clients'):4.2f}")  # fmt: skip
+        through, straight = rows[f"{what} through the gateway"], rows[f"{what} straight"]
+        first, second = rows[f"{what} straight, first"], rows[f"{what} straight, second"]
+        print(f"    {what} through the gateway: {through.rps() / straight.rps():.0%} of the"
+              f" direct throughput (goal >= 70%), p99"
+              f" {through.percentile(0.99) - straight.percentile(0.99):+.1f} ms (goal < +5 ms);"
+              f" the straight turns run first and second differ by"
+              f" {abs(first.percentile(0.99) - second.percentile(0.99)):.1f} ms at p99,"
+              f" {abs(first.rps() - second.rps()) / straight.rps():.0%} in throughput")  # fmt: skip
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
-    default = int(os.environ.get("BENCH_GATEWAY_REQUESTS", "2000"))
-    parser.add_argument("--requests", type=int, default=default)
+    default = int(os.environ.get("BENCH_GATEWAY_REQUESTS", "4000"))
+    parser.add_argument("--requests", type=int, default=default, help="each way, all turns")
     parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--rounds", type=int, default=4, help="turns of straight and through")
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.requests, arguments.clients))
+    asyncio.run(main(arguments.requests, arguments.clients, arguments.rounds))
