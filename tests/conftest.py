@@ -14,9 +14,15 @@ from shared.eventstore import EventStore
 from shared.mapping import build_mapper, new_cipher_key
 from shared.schema import ensure_schema
 from tests.support.gateway_identity import AUDITOR
-from tests.support.stack import STAFF, Stack
+from tests.support.stack import LOGS, STAFF, Stack
 
 KAFKA = os.environ.get("RAPPORT_TEST_KAFKA", "127.0.0.1:9092")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """A run's service logs start empty: appended to run after run, they grew without end."""
+    for log in LOGS.glob("*.log"):
+        log.unlink()
 
 
 def database_url(service: str) -> str:

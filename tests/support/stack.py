@@ -14,9 +14,11 @@ from tests.support.clock import ZONE
 from tests.support.gateway_identity import as_staff
 
 ROOT = Path(__file__).resolve().parents[2]
-LOGS = ROOT / ".state" / "test-logs"
 # RAPPORT_TEST_PORT_BASE moves every port, so two runs on one machine do not collide.
 PORT_BASE = int(os.environ.get("RAPPORT_TEST_PORT_BASE", "18000"))
+# The services' logs, a folder per port base: a test run empties its own as it starts
+# (tests/conftest.py) and leaves alone a run going on beside it.
+LOGS = ROOT / ".state" / "test-logs" / str(PORT_BASE)
 # Each service on PORT_BASE + the last digit of its port in shared/registry.py.
 SERVICE_PORTS = {e.name: PORT_BASE + e.port % 10 for e in registry.running()}
 STAFF = as_staff("staff-e2e", "intake_worker")
