@@ -54,24 +54,17 @@ def _safe(read, pid: int) -> float:
         return 0.0
 
 
-def _machine_ticks() -> tuple[int, int]:
-    """(idle, all) CPU ticks of the whole machine since boot."""
-    fields = [int(f) for f in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    return fields[3] + fields[4], sum(fields)  # idle + iowait
-
-
-async def settle(quiet: float = 0.1, limit: float = 300.0) -> float:
-    """Waits until the machine's CPUs are at most `quiet` busy over a second, so the work one
-    row of a bench leaves behind (its events still on their way to the ledger, say) is not
-    measured in the next row. Returns the seconds waited."""
-    started = time.monotonic()
-    while time.monotonic() - started < limit:
-        idle, total = _machine_ticks()
-        await asyncio.sleep(1.0)
-        idle_after, total_after = _machine_ticks()
-        if 1 - (idle_after - idle) / max(total_after - total, 1) <= quiet:
+async def quiet(pids: list[int], most: float = 300) -> float:
+    """Waits until these processes are idle (the ledger has taken every event a run made,
+    say), so what is measured next is its own: under 10% of a core over 3 s. Returns the
+    seconds waited."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < most:
+        before = sum(_safe(cpu_seconds, pid) for pid in pids)
+        await asyncio.sleep(3)
+        if sum(_safe(cpu_seconds, pid) for pid in pids) - before < 0.3:
             break
-    return time.monotonic() - started
+    return time.perf_counter() - started
 
 
 def _set_cpus(pids: list[int], cpus: set[int]) -> None:

@@ -6,7 +6,7 @@ gateway adds under 5 ms at p99 and keeps at least 70% of the direct throughput.
 Two layouts: the gateway and the clients on one CPU and everything behind the gateway on the
 other, as when the gateway has a host of its own; then every process on both CPUs, as on one
 small host. Each request is sent straight and through the gateway in turns (straight first,
-then through first, and so on), each turn once the machine is quiet; the straight turns
+then through first, and so on), each turn once the services are idle; the straight turns
 sent first and those sent second are compared too: how far a figure moves by itself.
 
 Each row also shows the CPU time per request of the gateway, of the services behind it and
@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import aiohttp
 
-from bench.cpu import CpuMeter, apart, pids_of, settle
+from bench.cpu import CpuMeter, apart, pids_of, quiet
 from services.gateway.views import OVERVIEW_PARTS
 from tests.e2e.gateway_support import token_of
 from tests.support.gateway_identity import as_staff, signing
@@ -156,12 +156,13 @@ async def measure(stack: Stack, requests: int, clients: int, rounds: int) -> dic
         ("overview", False): overview_direct(case_id, urls),
     }
     role = {"command": "intake_worker", "overview": "supervisor"}
+    everything = [process.pid for process in stack.processes.values()]
     rows: dict[str, Row] = defaultdict(Row)
     for what in ("command", "overview"):
         for turn in range(rounds):
             for through in (False, True) if turn % 2 == 0 else (True, False):
                 async with await session_for(urls["gateway"], role[what], through) as session:
-                    await settle()  # the last turn's events reach the ledger before this one
+                    await quiet(everything)  # the last turn's events reach the ledger first
                     meter.start()
                     latencies, seconds = await load(
                         session, calls[what, through], requests // rounds, clients

@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import httpx
 
-from bench.cpu import cpu_seconds
+from bench.cpu import cpu_seconds, quiet
 from tests.browser.browser import chromium
 from tests.browser.browser import signed_in as browser_sign_in
 from tests.e2e.gateway_support import bearer, new_staff
@@ -189,19 +189,6 @@ def report(name: str, taken: list[float], cpu: dict[str, float], requests: int,
     return p50, total
 
 
-async def quiet(stack: Stack, most: float = 300) -> float:
-    """Wait until the services are idle (the ledger has taken every seeded event, say), so a
-    page's time is its own: under 10% of a core over 3 s. Returns the seconds waited."""
-    meter, started = Meter(stack), time.perf_counter()
-    while time.perf_counter() - started < most:
-        before = meter.read()
-        await asyncio.sleep(3)
-        after = meter.read()
-        if sum(after.values()) - sum(before.values()) < 0.3:
-            break
-    return time.perf_counter() - started
-
-
 async def measure(stack: Stack, name: str, client: httpx.AsyncClient, path: str, requests: int,
                   baseline: Figures | None = None, **headers: str) -> Figures | None:  # fmt: skip
     meter = Meter(stack)
@@ -230,7 +217,8 @@ async def main(cases: int, requests: int) -> None:
         print(f"seeded {cases} cases at {' and '.join(sites)} in"
               f" {time.perf_counter() - started:.0f} s")  # fmt: skip
         await in_the_ledger(gateway, audited, staff["auditor", site])
-        print(f"services idle after another {await quiet(stack):.0f} s")
+        services = [process.pid for process in stack.processes.values()]
+        print(f"services idle after another {await quiet(services):.0f} s")
         print(f"\n{requests} sequential requests each (goal: p99 under 50 ms); the ratios are"
               " to the staff API's case overview (JSON), measured first in this run")  # fmt: skip
         async with httpx.AsyncClient(base_url=gateway, timeout=60) as api:
