@@ -2,6 +2,7 @@
 limit, and health and readiness endpoints."""
 
 import re
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -40,7 +41,8 @@ def add_common_routes(app: FastAPI, ready: ReadinessCheck, max_body_bytes: int) 
 
 class CorrelationId:
     """Takes X-Correlation-ID from the request (or makes one), binds it to every log line,
-    and returns it on the response."""
+    returns it on the response, and logs each request once answered: method, path (never
+    its query string: a search's is personal), status and duration."""
 
     def __init__(self, app: ASGIApp):
         self.app = app
@@ -52,16 +54,24 @@ class CorrelationId:
         if incoming and not CORRELATION_ID.fullmatch(incoming):  # it goes into logs and events
             message = "up to 128 printable ASCII characters"
             return await invalid("header.x-correlation-id", message)(scope, receive, send)
+        started, status = time.perf_counter(), 0
         with correlation(incoming.decode("ascii") if incoming else None) as cid:
 
             async def send_with_id(message: Message) -> None:
+                nonlocal status
                 if message["type"] == "http.response.start":
+                    status = message["status"]
                     message.setdefault("headers", []).append(
                         (CORRELATION_HEADER.lower().encode(), cid.encode())
                     )
                 await send(message)
 
-            await self.app(scope, receive, send_with_id)
+            try:
+                await self.app(scope, receive, send_with_id)
+            finally:
+                took = round((time.perf_counter() - started) * 1000, 1)
+                log.info("http.request", method=scope["method"], path=scope["path"],
+                         status=status, ms=took)  # fmt: skip
 
 
 class BodySizeLimit:

@@ -21,6 +21,7 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
 
 from shared import pipeline_metrics as metrics
+from shared.db import discard
 from shared.envelope import Envelope
 from shared.eventstore import EventStore, Notification
 from shared.kafka import ensure_topics, reliable_producer, topic_of
@@ -82,11 +83,11 @@ class OutboxRelay:
                 while True:
                     await self._publish_with_fresh_producer()
             finally:
-                # The lock goes with the connection: the pool's reset unlocks, a dead one is gone.
+                # The lock and the listener go with the connection: closed, not returned to
+                # the pool, whose connections keep no session state (shared/runtime.py).
                 self._holder = None
                 self._show("standby")
-                with suppress(asyncpg.InterfaceError, asyncpg.PostgresError, OSError):
-                    await conn.remove_listener(NOTIFY_CHANNEL, wake)
+                discard(conn)
 
     async def _take_lock(self, conn: asyncpg.Connection) -> None:
         # A holder whose machine died holds the lock until PostgreSQL notices its connection

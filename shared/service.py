@@ -173,7 +173,13 @@ class Service:
         """Run the service as `python -m services.<name>` does."""
         settings = self.settings()
         configure_logging(settings.log_format, settings.log_level)
-        uvicorn.run(self.app(settings), host=settings.host, port=settings.port, log_config=None)
+        uvicorn.run(
+            self.app(settings),
+            host=settings.host,
+            port=settings.port,
+            log_config=None,
+            access_log=False,  # shared/http.py logs each request, without its query string
+        )
 
 
 async def _readiness(app: FastAPI) -> dict[str, Any]:

@@ -23,6 +23,7 @@ import asyncpg
 from services.intake.data_requests import DataSubjectRequest
 from services.intake.domain import Case
 from services.intake.enquiry import Enquiry
+from shared.db import acquire
 from shared.schema import create_idempotently, newer_version_replaces
 
 SCHEMA = """
@@ -167,7 +168,7 @@ class SearchIndex:
         assert self.blind is not None
         digest = self.blind.nhs_number(nhs_number) or b""
         key = int.from_bytes(digest[:8], "big", signed=True)
-        async with pool.acquire() as conn:
+        async with acquire(pool) as conn:  # interrupted, the connection and lock are dropped
             await conn.execute("SELECT pg_advisory_lock($1)", key)
             try:
                 yield
