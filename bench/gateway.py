@@ -9,10 +9,15 @@ small host. Each request is sent straight and through the gateway in turns (stra
 then through first, and so on), each turn once the services are idle; the straight turns
 sent first and those sent second are compared too: how far a figure moves by itself.
 
-Each row also shows the CPU time per request of the gateway, of the services behind it and
-of this process (the clients), read from /proc: steadier than wall time on a shared machine.
-With 50 clients in a closed loop, latency is clients / throughput (Little's law): on a
-machine whose CPUs are all busy, +5 ms at p99 asks for nearly all of the direct throughput.
+Throughput is measured flat out: each client sends its next request when its last is
+answered. Latency is measured paced, at half the straight throughput: request i is due at
+i / rate seconds and its latency counts from then. Flat out, a closed loop's latency is
+only its clients over its throughput (Little's law), so its p99 says nothing the
+throughput does not; paced, the difference is the time the gateway adds to a request.
+
+Each row also shows the CPU time per request of the gateway, of the services behind it
+(the audit's ledger included), of PostgreSQL and Kafka, and of this process (the clients),
+read from /proc: steadier than wall time on a shared machine.
 
     python bench/gateway.py [--requests N] [--clients N] [--rounds N]
 """
@@ -41,22 +46,31 @@ from tests.support.stack import Stack
 REFERRAL = {"referral_source": "gp", "referral_date": "2026-11-02", "site_id": "north",
             "client": {"name": "Bench Example"}}  # fmt: skip
 Call = Callable[[aiohttp.ClientSession], Awaitable[None]]
+PACED_SHARE = 0.5  # of the straight throughput: the rate latency is measured at
 
 
 async def load(
-    session: aiohttp.ClientSession, call: Call, requests: int, clients: int
+    session: aiohttp.ClientSession,
+    call: Call,
+    requests: int,
+    clients: int,
+    rate: float | None = None,
 ) -> tuple[list[float], float]:
-    """The latency of each request, and the seconds all of them took."""
+    """The latency of each request, and the seconds all of them took. Without a rate, each
+    client sends its next request as soon as its last is answered; with one, request i is due
+    i / rate seconds after the start, and its latency counts from then: a request held back
+    behind slow ones counts its wait too, as a user's would."""
     latencies: list[float] = []
     remaining = iter(range(requests))
+    started = time.perf_counter()
 
     async def client() -> None:
-        for _ in remaining:
-            started = time.perf_counter()
+        for i in remaining:
+            due = started + i / rate if rate else time.perf_counter()
+            await asyncio.sleep(due - time.perf_counter())  # none when it is late
             await call(session)
-            latencies.append(time.perf_counter() - started)
+            latencies.append(time.perf_counter() - due)
 
-    started = time.perf_counter()
     await asyncio.gather(*(client() for _ in range(clients)))
     return latencies, time.perf_counter() - started
 
@@ -137,15 +151,10 @@ class Row:
 
 
 async def measure(stack: Stack, requests: int, clients: int, rounds: int) -> dict[str, Row]:
-    """Each request straight and through the gateway, `rounds` times, which goes first
-    alternating, so a slow spell of the machine falls on both alike. The straight turns that
-    went first and those that went second are also kept apart: how far they differ is the
-    noise a difference must stand above."""
+    """Each request straight and through the gateway, first as fast as the clients can send
+    (throughput), then at half the straight throughput (latency: on a machine running flat
+    out, a closed loop's latency is only its clients over its throughput)."""
     urls = {name: stack.url(name) for name in ("intake", "scheduling", "forms", "gateway")}
-    # CPU per request is steadier than wall time on a machine others load too.
-    services = [stack.processes[name].pid for name in ("intake", "scheduling", "forms")]
-    meter = CpuMeter({"gateway": [stack.processes["gateway"].pid], "services": services,
-                      "clients": [os.getpid()]})  # fmt: skip
     async with await session_for(urls["gateway"], "intake_worker", True) as session:
         async with session.post("/intake/referrals", json=REFERRAL) as created:
             case_id = (await created.json())["case_id"]  # one case of the site to show
@@ -155,27 +164,44 @@ async def measure(stack: Stack, requests: int, clients: int, rounds: int) -> dic
         ("overview", True): overview_through(case_id),
         ("overview", False): overview_direct(case_id, urls),
     }
-    role = {"command": "intake_worker", "overview": "supervisor"}
-    everything = [process.pid for process in stack.processes.values()]
     rows: dict[str, Row] = defaultdict(Row)
     for what in ("command", "overview"):
-        for turn in range(rounds):
-            for through in (False, True) if turn % 2 == 0 else (True, False):
-                async with await session_for(urls["gateway"], role[what], through) as session:
-                    await quiet(everything)  # the last turn's events reach the ledger first
-                    meter.start()
-                    latencies, seconds = await load(
-                        session, calls[what, through], requests // rounds, clients
-                    )
-                    used = meter.stop()
-                names = [f"{what} through the gateway"] if through else [
-                    f"{what} straight", f"{what} straight, {'first' if turn % 2 == 0 else 'second'}"
-                ]  # fmt: skip
-                for name in names:
-                    rows[name].latencies += latencies
-                    rows[name].seconds += seconds
-                    rows[name].cpu.update(used)
+        await turns(stack, rows, what, calls, requests, clients, rounds, None)
+        rate = rows[f"{what} straight"].rps() * PACED_SHARE
+        await turns(stack, rows, what, calls, requests, clients, rounds, rate)
     return rows
+
+
+async def turns(stack: Stack, rows: dict[str, Row], what: str, calls: dict[tuple[str, bool], Call],
+                requests: int, clients: int, rounds: int, rate: float | None) -> None:  # fmt: skip
+    """`rounds` turns each way, which goes first alternating, so a slow spell of the machine
+    falls on both alike. The straight turns that went first and those that went second are
+    also kept apart: how far they differ is the noise a difference must stand above."""
+    # CPU per request is steadier than wall time on a machine others load too.
+    services = [stack.processes[name].pid for name in ("intake", "scheduling", "forms", "audit")]
+    meter = CpuMeter({"gateway": [stack.processes["gateway"].pid], "services": services,
+                      "stores": pids_of("postgres") + pids_of("kafka.Kafka"),
+                      "clients": [os.getpid()]})  # fmt: skip
+    everything = [process.pid for process in stack.processes.values()]
+    role = {"command": "intake_worker", "overview": "supervisor"}[what]
+    paced = "" if rate is None else ", paced"
+    for turn in range(rounds):
+        for through in (False, True) if turn % 2 == 0 else (True, False):
+            async with await session_for(stack.url("gateway"), role, through) as session:
+                await quiet(everything)  # the last turn's events reach the ledger first
+                meter.start()
+                latencies, seconds = await load(
+                    session, calls[what, through], requests // rounds, clients, rate
+                )
+                used = meter.stop()
+            way = "through the gateway" if through else "straight"
+            names = [f"{what}{paced} {way}"]
+            if not through:
+                names.append(f"{what}{paced} straight, {'first' if turn % 2 == 0 else 'second'}")
+            for name in names:
+                rows[name].latencies += latencies
+                rows[name].seconds += seconds
+                rows[name].cpu.update(used)
 
 
 async def session_for(gateway: str, role: str, through: bool) -> aiohttp.ClientSession:
@@ -192,21 +218,38 @@ async def session_for(gateway: str, role: str, through: bool) -> aiohttp.ClientS
 def report(layout: str, rows: dict[str, Row]) -> None:
     print(f"  {layout}:")
     for what in ("command", "overview"):
-        for name in (f"{what} straight", f"{what} through the gateway"):
-            r = rows[name]
-            print(f"    {name:28} {r.rps():5.0f}/s   p50 {r.percentile(0.5):6.1f} ms"
-                  f"   p99 {r.percentile(0.99):6.1f} ms   CPU ms/request: gateway"
-                  f" {r.cpu_per_request('gateway'):4.2f}, services"
-                  f" {r.cpu_per_request('services'):4.2f}, clients"
-                  f" {r.cpu_per_request('clients'):4.2f}")  # fmt: skip
-        through, straight = rows[f"{what} through the gateway"], rows[f"{what} straight"]
-        first, second = rows[f"{what} straight, first"], rows[f"{what} straight, second"]
-        print(f"    {what} through the gateway: {through.rps() / straight.rps():.0%} of the"
-              f" direct throughput (goal >= 70%), p99"
-              f" {through.percentile(0.99) - straight.percentile(0.99):+.1f} ms (goal < +5 ms);"
-              f" the straight turns run first and second differ by"
-              f" {abs(first.percentile(0.99) - second.percentile(0.99)):.1f} ms at p99,"
-              f" {abs(first.rps() - second.rps()) / straight.rps():.0%} in throughput")  # fmt: skip
+        for mode in (what, f"{what}, paced"):
+            for name in (f"{mode} straight", f"{mode} through the gateway"):
+                r = rows[name]
+                print(f"    {name:36} {r.rps():5.0f}/s   p50 {r.percentile(0.5):6.1f} ms"
+                      f"   p99 {r.percentile(0.99):6.1f} ms   CPU ms/request: gateway"
+                      f" {r.cpu_per_request('gateway'):4.2f}, services"
+                      f" {r.cpu_per_request('services'):4.2f}, stores"
+                      f" {r.cpu_per_request('stores'):4.2f}, clients"
+                      f" {r.cpu_per_request('clients'):4.2f}")  # fmt: skip
+        full, paced = (
+            (f"{what} through the gateway", f"{what} straight"),
+            (f"{what}, paced through the gateway", f"{what}, paced straight"),
+        )
+        print(f"    {what} through the gateway: {share(rows, *full):.0%} of the direct throughput"
+              f" (goal >= 70%); p99 {added(rows, *paced):+.1f} ms at"
+              f" {rows[paced[1]].rps():.0f}/s (goal < +5 ms), {added(rows, *full):+.1f} ms flat"
+              f" out. Straight turns run first and second differ by"
+              f" {noise(rows, f'{what}, paced'):.1f} ms at p99 paced, {noise(rows, what):.1f}"
+              f" flat out")  # fmt: skip
+
+
+def share(rows: dict[str, Row], through: str, straight: str) -> float:
+    return rows[through].rps() / rows[straight].rps()
+
+
+def added(rows: dict[str, Row], through: str, straight: str) -> float:
+    return rows[through].percentile(0.99) - rows[straight].percentile(0.99)
+
+
+def noise(rows: dict[str, Row], mode: str) -> float:
+    first, second = rows[f"{mode} straight, first"], rows[f"{mode} straight, second"]
+    return abs(first.percentile(0.99) - second.percentile(0.99))
 
 
 if __name__ == "__main__":
