@@ -47,7 +47,7 @@ async def setup(ctx: Context) -> None:
 # The gateway authenticates its callers itself (bearer tokens): no path of it waits for an
 # assertion, which only it makes.
 GATEWAY = Service(name=SERVICE, settings=GatewaySettings, routers=[router, web_router],
-                  public_paths=("/",), projection=readmodel.project, setup=setup)  # fmt: skip
+                  public_paths=("/",), setup=setup)  # fmt: skip
 create_app = GATEWAY.app
 
 if __name__ == "__main__":

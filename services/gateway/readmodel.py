@@ -1,5 +1,5 @@
 """The break-glass list a site manager sees: written in the same transaction as the access
-event (the store's projection), so it is never behind the ledger."""
+event (access.py), so it is never behind the ledger."""
 
 from collections.abc import Sequence
 from typing import Any
@@ -33,9 +33,9 @@ async def ensure_schema(conn: asyncpg.Connection) -> None:
     await conn.execute(SCHEMA)
 
 
-async def project(conn: asyncpg.Connection, aggregates: Sequence[Any]) -> None:
+async def list_break_glass(conn: asyncpg.Connection, accesses: Sequence[CaseAccess]) -> None:
     rows = [(a.id, a.case_id, a.site_id, a.subject, a.role, a.view, a.reason, a.created_on)
-            for a in aggregates if isinstance(a, CaseAccess) and a.break_glass]  # fmt: skip
+            for a in accesses if a.break_glass]  # fmt: skip
     if rows:
         await conn.execute(INSERT, *[list(column) for column in zip(*rows, strict=True)])
 
