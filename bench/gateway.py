@@ -14,16 +14,20 @@ answered. Latency is measured paced, at half the straight throughput: request i 
 i / rate seconds and its latency counts from then. Flat out, a closed loop's latency is
 only its clients over its throughput (Little's law), so its p99 says nothing the
 throughput does not; paced, the difference is the time the gateway adds to a request.
+Turns last seconds, not a few thousand requests: in a turn of one or two seconds much of the
+work (the ledger taking each event) came after it, and the flat-out figure, with half of it
+the paced rate, was far above what the machine could keep up.
 
 Each row also shows the CPU time per request of the gateway, of the services behind it
 (the audit's ledger included), of PostgreSQL and Kafka, and of this process (the clients),
 read from /proc: steadier than wall time on a shared machine.
 
-    python bench/gateway.py [--requests N] [--clients N] [--rounds N]
+    python bench/gateway.py [--seconds N] [--clients N] [--rounds N]
 """
 
 import argparse
 import asyncio
+import itertools
 import os
 import signal
 import sys
@@ -47,26 +51,24 @@ REFERRAL = {"referral_source": "gp", "referral_date": "2026-11-02", "site_id": "
             "client": {"name": "Bench Example"}}  # fmt: skip
 Call = Callable[[aiohttp.ClientSession], Awaitable[None]]
 PACED_SHARE = 0.5  # of the straight throughput: the rate latency is measured at
+WARM_UP = 2.0  # seconds each way before the turns measured
 
 
-async def load(
-    session: aiohttp.ClientSession,
-    call: Call,
-    requests: int,
-    clients: int,
-    rate: float | None = None,
-) -> tuple[list[float], float]:
-    """The latency of each request, and the seconds all of them took. Without a rate, each
-    client sends its next request as soon as its last is answered; with one, request i is due
-    i / rate seconds after the start, and its latency counts from then: a request held back
-    behind slow ones counts its wait too, as a user's would."""
+async def load(session: aiohttp.ClientSession, call: Call, seconds: float, clients: int,
+               rate: float | None = None) -> tuple[list[float], float]:  # fmt: skip
+    """The latency of each request sent for `seconds`, and the seconds all of them took.
+    Without a rate, each client sends its next request as soon as its last is answered; with
+    one, request i is due i / rate seconds after the start, and its latency counts from then:
+    a request held back behind slow ones counts its wait too, as a user's would."""
     latencies: list[float] = []
-    remaining = iter(range(requests))
     started = time.perf_counter()
+    deadline, numbers = started + seconds, itertools.count()
 
     async def client() -> None:
-        for i in remaining:
+        for i in numbers:
             due = started + i / rate if rate else time.perf_counter()
+            if due >= deadline:
+                return
             await asyncio.sleep(due - time.perf_counter())  # none when it is late
             await call(session)
             latencies.append(time.perf_counter() - due)
@@ -110,7 +112,7 @@ async def refer(session: aiohttp.ClientSession, path: str) -> None:
         await expect(response, 201)
 
 
-async def main(requests: int, clients: int, rounds: int) -> None:
+async def main(seconds: float, clients: int, rounds: int) -> None:
     # stopped (by `timeout`, say), the run still gives PostgreSQL and Kafka all CPUs back
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, asyncio.current_task().cancel)  # type: ignore[union-attr]
     stack = Stack(env={"GATEWAY_RATE_LIMIT_REQUESTS": "10000000"})
@@ -118,8 +120,7 @@ async def main(requests: int, clients: int, rounds: int) -> None:
     try:
         gateway = stack.processes["gateway"].pid
         behind = [p.pid for name, p in stack.processes.items() if name != "gateway"]
-        print(f"gateway: {requests} requests each way in {rounds} turns, {clients} concurrent"
-              " clients")  # fmt: skip
+        print(f"gateway: {rounds} turns of {seconds:g} s each way, {clients} concurrent clients")
         # As deployed, the gateway has a host of its own: here the gateway and the clients
         # get one CPU, the services, PostgreSQL and Kafka the other, so what the gateway adds
         # is not the services' CPU it takes. Then the same with every process on every CPU,
@@ -127,8 +128,8 @@ async def main(requests: int, clients: int, rounds: int) -> None:
         with apart([gateway, os.getpid()],
                    lambda: behind + pids_of("postgres") + pids_of("kafka.Kafka")):  # fmt: skip
             report("the gateway on a CPU of its own",
-                   await measure(stack, requests, clients, rounds))  # fmt: skip
-        report("every process sharing both CPUs", await measure(stack, requests, clients, rounds))
+                   await measure(stack, seconds, clients, rounds))  # fmt: skip
+        report("every process sharing both CPUs", await measure(stack, seconds, clients, rounds))
     finally:
         stack.stop_all()
 
@@ -150,7 +151,7 @@ class Row:
         return self.cpu[part] / len(self.latencies) * 1000
 
 
-async def measure(stack: Stack, requests: int, clients: int, rounds: int) -> dict[str, Row]:
+async def measure(stack: Stack, seconds: float, clients: int, rounds: int) -> dict[str, Row]:
     """Each request straight and through the gateway, first as fast as the clients can send
     (throughput), then at half the straight throughput (latency: on a machine running flat
     out, a closed loop's latency is only its clients over its throughput)."""
@@ -166,14 +167,16 @@ async def measure(stack: Stack, requests: int, clients: int, rounds: int) -> dic
     }
     rows: dict[str, Row] = defaultdict(Row)
     for what in ("command", "overview"):
-        await turns(stack, rows, what, calls, requests, clients, rounds, None)
+        # not measured: the first requests open the pools' connections
+        await turns(stack, defaultdict(Row), what, calls, WARM_UP, clients, 1, None)
+        await turns(stack, rows, what, calls, seconds, clients, rounds, None)
         rate = rows[f"{what} straight"].rps() * PACED_SHARE
-        await turns(stack, rows, what, calls, requests, clients, rounds, rate)
+        await turns(stack, rows, what, calls, seconds, clients, rounds, rate)
     return rows
 
 
 async def turns(stack: Stack, rows: dict[str, Row], what: str, calls: dict[tuple[str, bool], Call],
-                requests: int, clients: int, rounds: int, rate: float | None) -> None:  # fmt: skip
+                seconds: float, clients: int, rounds: int, rate: float | None) -> None:  # fmt: skip
     """`rounds` turns each way, which goes first alternating, so a slow spell of the machine
     falls on both alike. The straight turns that went first and those that went second are
     also kept apart: how far they differ is the noise a difference must stand above."""
@@ -190,9 +193,7 @@ async def turns(stack: Stack, rows: dict[str, Row], what: str, calls: dict[tuple
             async with await session_for(stack.url("gateway"), role, through) as session:
                 await quiet(everything)  # the last turn's events reach the ledger first
                 meter.start()
-                latencies, seconds = await load(
-                    session, calls[what, through], requests // rounds, clients, rate
-                )
+                latencies, took = await load(session, calls[what, through], seconds, clients, rate)
                 used = meter.stop()
             way = "through the gateway" if through else "straight"
             names = [f"{what}{paced} {way}"]
@@ -200,7 +201,7 @@ async def turns(stack: Stack, rows: dict[str, Row], what: str, calls: dict[tuple
                 names.append(f"{what}{paced} straight, {'first' if turn % 2 == 0 else 'second'}")
             for name in names:
                 rows[name].latencies += latencies
-                rows[name].seconds += seconds
+                rows[name].seconds += took
                 rows[name].cpu.update(used)
 
 
@@ -254,9 +255,10 @@ def noise(rows: dict[str, Row], mode: str) -> float:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
-    default = int(os.environ.get("BENCH_GATEWAY_REQUESTS", "4000"))
-    parser.add_argument("--requests", type=int, default=default, help="each way, all turns")
+    parser.add_argument("--seconds", type=float, default=8, help="of each turn")
     parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--rounds", type=int, default=4, help="turns of straight and through")
+    parser.add_argument("--rounds", type=int, default=2, help="turns of straight and through")
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.requests, arguments.clients, arguments.rounds))
+    if arguments.rounds < 2:
+        parser.error("--rounds must be 2 or more: the noise compares the straight turns")
+    asyncio.run(main(arguments.seconds, arguments.clients, arguments.rounds))
