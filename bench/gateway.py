@@ -29,6 +29,7 @@ import argparse
 import asyncio
 import itertools
 import os
+import secrets
 import signal
 import sys
 import time
@@ -43,11 +44,14 @@ import aiohttp
 
 from bench.cpu import CpuMeter, apart, pids_of, quiet
 from services.gateway.views import OVERVIEW_PARTS
-from tests.e2e.gateway_support import token_of
+from tests.e2e.gateway_support import new_staff, token_of
 from tests.support.gateway_identity import as_staff, signing
 from tests.support.stack import Stack
 
-REFERRAL = {"referral_source": "gp", "referral_date": "2026-11-02", "site_id": "north",
+# A site and staff of this run's own: the tens of thousands of referrals a run makes would
+# otherwise lengthen a demo site's waiting list for every later run, test and user.
+SITE = f"bench-{secrets.token_hex(3)}"
+REFERRAL = {"referral_source": "gp", "referral_date": "2026-11-02", "site_id": SITE,
             "client": {"name": "Bench Example"}}  # fmt: skip
 Call = Callable[[aiohttp.ClientSession], Awaitable[None]]
 PACED_SHARE = 0.5  # of the straight throughput: the rate latency is measured at
@@ -156,7 +160,8 @@ async def measure(stack: Stack, seconds: float, clients: int, rounds: int) -> di
     (throughput), then at half the straight throughput (latency: on a machine running flat
     out, a closed loop's latency is only its clients over its throughput)."""
     urls = {name: stack.url(name) for name in ("intake", "scheduling", "forms", "gateway")}
-    async with await session_for(urls["gateway"], "intake_worker", True) as session:
+    staff = {role: await new_staff(role, SITE) for role in ("intake_worker", "supervisor")}
+    async with await session_for(urls["gateway"], staff["intake_worker"], True) as session:
         async with session.post("/intake/referrals", json=REFERRAL) as created:
             case_id = (await created.json())["case_id"]  # one case of the site to show
     calls: dict[tuple[str, bool], Call] = {
@@ -168,15 +173,16 @@ async def measure(stack: Stack, seconds: float, clients: int, rounds: int) -> di
     rows: dict[str, Row] = defaultdict(Row)
     for what in ("command", "overview"):
         # not measured: the first requests open the pools' connections
-        await turns(stack, defaultdict(Row), what, calls, WARM_UP, clients, 1, None)
-        await turns(stack, rows, what, calls, seconds, clients, rounds, None)
+        await turns(stack, defaultdict(Row), what, calls, staff, WARM_UP, clients, 1, None)
+        await turns(stack, rows, what, calls, staff, seconds, clients, rounds, None)
         rate = rows[f"{what} straight"].rps() * PACED_SHARE
-        await turns(stack, rows, what, calls, seconds, clients, rounds, rate)
+        await turns(stack, rows, what, calls, staff, seconds, clients, rounds, rate)
     return rows
 
 
 async def turns(stack: Stack, rows: dict[str, Row], what: str, calls: dict[tuple[str, bool], Call],
-                seconds: float, clients: int, rounds: int, rate: float | None) -> None:  # fmt: skip
+                staff: dict[str, str], seconds: float, clients: int, rounds: int,
+                rate: float | None) -> None:  # fmt: skip
     """`rounds` turns each way, which goes first alternating, so a slow spell of the machine
     falls on both alike. The straight turns that went first and those that went second are
     also kept apart: how far they differ is the noise a difference must stand above."""
@@ -186,11 +192,11 @@ async def turns(stack: Stack, rows: dict[str, Row], what: str, calls: dict[tuple
                       "stores": pids_of("postgres") + pids_of("kafka.Kafka"),
                       "clients": [os.getpid()]})  # fmt: skip
     everything = [process.pid for process in stack.processes.values()]
-    role = {"command": "intake_worker", "overview": "supervisor"}[what]
+    username = staff[{"command": "intake_worker", "overview": "supervisor"}[what]]
     paced = "" if rate is None else ", paced"
     for turn in range(rounds):
         for through in (False, True) if turn % 2 == 0 else (True, False):
-            async with await session_for(stack.url("gateway"), role, through) as session:
+            async with await session_for(stack.url("gateway"), username, through) as session:
                 await quiet(everything)  # the last turn's events reach the ledger first
                 meter.start()
                 latencies, took = await load(session, calls[what, through], seconds, clients, rate)
@@ -205,15 +211,16 @@ async def turns(stack: Stack, rows: dict[str, Row], what: str, calls: dict[tuple
                 rows[name].cpu.update(used)
 
 
-async def session_for(gateway: str, role: str, through: bool) -> aiohttp.ClientSession:
+async def session_for(gateway: str, username: str, through: bool) -> aiohttp.ClientSession:
     """A staff app's session: its bearer token at the gateway, or, straight to the
     services, each request signed as the gateway signs it."""
     connector = aiohttp.TCPConnector(limit=200)
     if through:
-        bearer = {"Authorization": f"Bearer {await token_of(f'{role}.north')}"}
+        bearer = {"Authorization": f"Bearer {await token_of(username)}"}
         return aiohttp.ClientSession(gateway, headers=bearer, connector=connector)
-    staff = as_staff(f"{role}.north", role, ("north",))
-    return aiohttp.ClientSession(middlewares=(signing(staff),), connector=connector)
+    role = username.split(".")[0]  # new_staff's <role>.<site>.<random>
+    return aiohttp.ClientSession(middlewares=(signing(as_staff(username, role, (SITE,))),),
+                                 connector=connector)  # fmt: skip
 
 
 def report(layout: str, rows: dict[str, Row]) -> None:
