@@ -1,10 +1,10 @@
 """Records each read of a case (and each break-glass read) as a gateway.CaseViewed event in
 the gateway's own store; its outbox relay publishes it to gateway.events for the ledger.
 
-A plain read is one statement through the store's group commit. A break-glass read is
-saved in one transaction with its row of the site manager's list (readmodel.py), so the
-list is never behind the ledger; as the store's projection, that transaction (three round
-trips) was every read's, though nearly none breaks glass."""
+A break-glass read is saved in one transaction with its row of the site manager's list
+(readmodel.py), so the list is never behind the ledger. A plain read, nearly every one, is
+one statement through the store's group commit: no transaction (three round trips) for a
+list it is not on."""
 
 import hashlib
 from uuid import UUID, uuid4
