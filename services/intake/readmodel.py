@@ -43,6 +43,11 @@ CREATE TABLE IF NOT EXISTS intake_course_completions (
     course_id uuid NOT NULL,
     completed_on date NOT NULL
 );
+-- The store's notification id up to which start-up's catch-up has looked.
+CREATE TABLE IF NOT EXISTS intake_case_index_mark (
+    only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+    notification_id bigint NOT NULL
+);
 """
 COLUMNS = (
     "case_id, version, site_id, status, episode_status, referral_date, therapist_id,"
@@ -103,17 +108,34 @@ async def upsert(conn: asyncpg.Connection | asyncpg.Pool, rows: Iterable[Row]) -
 
 
 async def catch_up(store: EventStore) -> int:
-    """Index every case whose row is missing or older than its events; return how many."""
+    """Index every case whose row is missing or older than its events, among the cases with
+    events since the last catch-up (every case while the index is empty); return how many.
+    Reading every event at each start took 29 s at a million cases."""
+    top = await store.max_notification_id()
+    mark = await store.pool.fetchval(
+        "SELECT notification_id FROM intake_case_index_mark"
+        " WHERE EXISTS (SELECT 1 FROM intake_case_index)"
+    )
     behind = await store.pool.fetch(
-        "SELECT s.originator_id FROM stored_events s"
-        " LEFT JOIN intake_case_index i ON i.case_id = s.originator_id"
-        " WHERE s.originator_id IN (SELECT originator_id FROM stored_events WHERE topic = $1)"
-        " GROUP BY s.originator_id, i.version"
+        "WITH recent AS (SELECT DISTINCT originator_id FROM stored_events"
+        "                WHERE notification_id > $2)"
+        " SELECT r.originator_id FROM recent r"
+        " JOIN stored_events s ON s.originator_id = r.originator_id"
+        " LEFT JOIN intake_case_index i ON i.case_id = r.originator_id"
+        " WHERE EXISTS (SELECT 1 FROM stored_events c"
+        "               WHERE c.originator_id = r.originator_id AND c.topic = $1)"
+        " GROUP BY r.originator_id, i.version"
         " HAVING max(s.originator_version) > coalesce(i.version, 0)",
         get_topic(Case.ReferralReceived),
+        mark or 0,
     )
     for record in behind:
         await upsert(store.pool, [row_of(await store.get(record["originator_id"]))])
+    await store.pool.execute(
+        "INSERT INTO intake_case_index_mark (notification_id) VALUES ($1) ON CONFLICT (only_row)"
+        " DO UPDATE SET notification_id = greatest(intake_case_index_mark.notification_id, $1)",
+        top,
+    )
     return len(behind)
 
 

@@ -148,6 +148,21 @@ async def test_catching_up_rebuilds_missing_and_stale_index_rows(
     assert await readmodel.catch_up(intake_store) == 0
 
 
+async def test_catching_up_reads_only_the_cases_with_events_since_the_last_one(
+    intake_app: IntakeApplication, intake_store: EventStore
+):
+    earlier = await referred(intake_app, date(2026, 3, 2))
+    await referred(intake_app, date(2026, 3, 2))  # stays indexed: an empty index is read whole
+    await readmodel.catch_up(intake_store)
+    later = await referred(intake_app, date(2026, 3, 3))
+    await intake_store.pool.execute(
+        "DELETE FROM intake_case_index WHERE case_id = ANY($1::uuid[])", [earlier, later]
+    )
+    assert await readmodel.catch_up(intake_store) == 1  # not every event of the store again
+    rows = await intake_store.pool.fetch("SELECT case_id FROM intake_case_index")
+    assert later in {r["case_id"] for r in rows}
+
+
 async def test_concurrent_commands_each_find_their_case_indexed_at_its_latest_version(
     intake_app: IntakeApplication, intake_store: EventStore
 ):
