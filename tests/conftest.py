@@ -1,6 +1,7 @@
 """Fixtures shared by every test tier above unit: the real PostgreSQL and Kafka that
 `make test` started (deploy/), reached through the environment in .state/dev.env."""
 
+import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator
@@ -9,8 +10,11 @@ from contextlib import asynccontextmanager
 import asyncpg
 import httpx
 import pytest
+from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.errors import KafkaError
 
 from shared.eventstore import EventStore
+from shared.kafka import dead_letter_topic
 from shared.mapping import build_mapper, new_cipher_key
 from shared.schema import ensure_schema
 from tests.support.gateway_identity import AUDITOR
@@ -68,8 +72,34 @@ def kafka() -> str:
     return KAFKA
 
 
+MADE_TOPICS: list[str] = []  # unique_topic's, deleted with their dead letters when the run ends
+
+
 def unique_topic(prefix: str = "test") -> str:
-    return f"{prefix}.{uuid.uuid4().hex[:10]}"
+    name = f"{prefix}.{uuid.uuid4().hex[:10]}"
+    MADE_TOPICS.append(name)
+    return name
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """A run's topics go with it: kept, thousands of them (6,500 partitions) slowed the one
+    broker that every later run, and CI's copy of this machine, share."""
+    if MADE_TOPICS:
+        asyncio.run(_delete_topics([t for n in MADE_TOPICS for t in (n, dead_letter_topic(n))]))
+
+
+async def _delete_topics(names: list[str]) -> None:
+    admin = AIOKafkaAdminClient(bootstrap_servers=KAFKA)
+    try:
+        await admin.start()
+        existing = set(await admin.list_topics())  # a private cluster's are gone with it
+        doomed = [name for name in names if name in existing]
+        for start in range(0, len(doomed), 100):
+            await admin.delete_topics(doomed[start : start + 100])
+    except KafkaError as error:  # tidying up, not a test: the run's result stands
+        print(f"\ntopics of this run not deleted: {error!r}")
+    finally:
+        await admin.close()
 
 
 # The whole stack as `make run` starts it, once per test session (e2e and fault tiers).
