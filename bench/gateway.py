@@ -124,6 +124,7 @@ async def main(seconds: float, clients: int, rounds: int) -> None:
     try:
         gateway = stack.processes["gateway"].pid
         behind = [p.pid for name, p in stack.processes.items() if name != "gateway"]
+        staff = {role: await new_staff(role, SITE) for role in ("intake_worker", "supervisor")}
         print(f"gateway: {rounds} turns of {seconds:g} s each way, {clients} concurrent clients")
         # As deployed, the gateway has a host of its own: here the gateway and the clients
         # get one CPU, the services, PostgreSQL and Kafka the other, so what the gateway adds
@@ -132,8 +133,9 @@ async def main(seconds: float, clients: int, rounds: int) -> None:
         with apart([gateway, os.getpid()],
                    lambda: behind + pids_of("postgres") + pids_of("kafka.Kafka")):  # fmt: skip
             report("the gateway on a CPU of its own",
-                   await measure(stack, seconds, clients, rounds))  # fmt: skip
-        report("every process sharing both CPUs", await measure(stack, seconds, clients, rounds))
+                   await measure(stack, staff, seconds, clients, rounds))  # fmt: skip
+        report("every process sharing both CPUs",
+               await measure(stack, staff, seconds, clients, rounds))  # fmt: skip
     finally:
         stack.stop_all()
 
@@ -155,12 +157,12 @@ class Row:
         return self.cpu[part] / len(self.latencies) * 1000
 
 
-async def measure(stack: Stack, seconds: float, clients: int, rounds: int) -> dict[str, Row]:
+async def measure(stack: Stack, staff: dict[str, str], seconds: float, clients: int,
+                  rounds: int) -> dict[str, Row]:  # fmt: skip
     """Each request straight and through the gateway, first as fast as the clients can send
     (throughput), then at half the straight throughput (latency: on a machine running flat
     out, a closed loop's latency is only its clients over its throughput)."""
     urls = {name: stack.url(name) for name in ("intake", "scheduling", "forms", "gateway")}
-    staff = {role: await new_staff(role, SITE) for role in ("intake_worker", "supervisor")}
     async with await session_for(urls["gateway"], staff["intake_worker"], True) as session:
         async with session.post("/intake/referrals", json=REFERRAL) as created:
             case_id = (await created.json())["case_id"]  # one case of the site to show
