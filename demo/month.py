@@ -138,11 +138,12 @@ class Month:
 
     async def waiting_list(self) -> None:
         site = self.gateway.site
-        waiting = await self.gateway.call(
-            "intake_worker", "GET", f"/intake/sites/{site}/waiting-list"
+        now = await self.gateway.call(
+            "intake_worker", "GET", f"/intake/sites/{site}/waiting-standards"
         )
-        mine = [w for w in waiting if str(w["case_id"]) in self.cases]
-        self.did.append(f"waiting list: {len(mine)} of this month's clients waiting")
+        self.did.append(f"waiting list: {now['waiting']} waiting at {site},"
+                        f" {now['within_6_weeks']} of them within 6 weeks"
+                        f" and {now['within_18_weeks']} within 18")  # fmt: skip
 
     async def allocated(self, case_id: str) -> None:
         body = {"therapist_id": self.gateway.users["therapist"], "allocated_on": self.day(29)}

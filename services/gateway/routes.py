@@ -69,6 +69,7 @@ GET  /cases/{case_id}                                   case.read       case
 GET  /cases/{case_id}/timeline                          case.read       case
 POST /cases/{case_id}/digest-proofs                     case.read       case
 GET  /sites/{site_id}/waiting-list                      waiting_list.read site
+GET  /sites/{site_id}/waiting-standards                 waiting_list.read site
 GET  /sites/{site_id}/search                            case.read       site
 GET  /therapists/{therapist_id}/caseload                caseload.read   therapist
 POST /templates/{kind}/versions                         template.manage global

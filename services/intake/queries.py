@@ -1,6 +1,6 @@
 """Queries of the intake service for staff apps: a case's state and timeline (from its
-events), a site's waiting list and a therapist's caseload (from the case index, which is
-written with the events, so never behind them)."""
+events), a site's waiting list and its counts against the standards, and a therapist's
+caseload (from the case index, which is written with the events, so never behind them)."""
 
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -88,16 +88,27 @@ class IntakeQueries:
         )
         return [_entry(by_place[tuple(row)]) for row in order if tuple(row) in by_place]
 
-    async def waiting_list(self, site_id: str, past_weeks: int | None = None) -> list[dict]:
+    async def waiting_list(
+        self, site_id: str, past_weeks: int | None = None, *, limit: int = 100, offset: int = 0
+    ) -> list[dict]:
         """Clients of the site whose waiting clock runs, oldest referral first; with
-        `past_weeks`, only those who have waited longer."""
+        `past_weeks`, only those who have waited longer. A page: `limit` after `offset`."""
         today = self.today()
-        entries = [
-            _waiting_entry(r, today) for r in await readmodel.waiting(self.store.pool, site_id)
-        ]
-        if past_weeks is None:
-            return entries
-        return [e for e in entries if e["waited_days"] > past_weeks * 7]
+        rows = await readmodel.waiting(
+            self.store.pool,
+            site_id,
+            today,
+            waited_more_than=None if past_weeks is None else past_weeks * 7,
+            limit=limit,
+            offset=offset,
+        )
+        return [_waiting_entry(r, today) for r in rows]
+
+    async def waiting_standards(self, site_id: str) -> dict[str, Any]:
+        """How many clients of the site wait today, and how many within each standard."""
+        today = self.today()
+        counts = await readmodel.waiting_counts(self.store.pool, site_id, today)
+        return {"site_id": site_id, "measured_on": today, **counts}
 
     async def caseload(self, therapist_id: str) -> list[dict[str, Any]]:
         rows = await readmodel.caseload(self.store.pool, therapist_id)

@@ -1,6 +1,6 @@
 """The case index: one row per case (ids, codes and dates only; personal details stay in the
-encrypted events), for the staff queries that span cases: a site's waiting list and a
-therapist's caseload.
+encrypted events), for the staff queries that span cases: a site's waiting list, its counts
+against the waiting standards, and a therapist's caseload.
 
 `project` is the event store's projection: the rows of the cases a save changed are written
 in the same transaction as their events (one statement per group commit), so staff read
@@ -9,11 +9,13 @@ its case. `catch_up`, run at start-up, indexes cases saved before the index exis
 """
 
 from collections.abc import Iterable, Sequence
+from datetime import date
 from typing import Any
 
 import asyncpg
 from eventsourcing.utils import get_topic
 
+from services.intake.codes import EIGHTEEN_WEEKS_DAYS, SIX_WEEKS_DAYS
 from services.intake.domain import Case
 from shared.eventstore import EventStore
 from shared.schema import create_idempotently, newer_version_replaces
@@ -139,13 +141,50 @@ async def catch_up(store: EventStore) -> int:
     return len(behind)
 
 
-async def waiting(pool: asyncpg.Pool, site_id: str) -> list[asyncpg.Record]:
-    """Open cases of the site whose waiting clock runs, oldest referral first."""
+# A case on a site's waiting list: its clock runs.
+WAITING = "site_id = $1 AND first_treatment_on IS NULL AND status <> 'discharged'"
+# Its days waited on the day $2, as waiting.days_waited counts them: in SQL, so that the
+# database filters, pages and counts a long list.
+WAITED = (
+    "greatest(0, ($2::date - referral_date) - paused_days"
+    " - coalesce(greatest(0, $2::date - paused_since), 0))"
+)
+
+
+async def waiting(
+    pool: asyncpg.Pool,
+    site_id: str,
+    today: date,
+    *,
+    waited_more_than: int | None,
+    limit: int,
+    offset: int,
+) -> list[asyncpg.Record]:
+    """The site's waiting cases, oldest referral first (those who have waited more than
+    `waited_more_than` days, if given): `limit` of them after the first `offset`."""
     return await pool.fetch(
-        f"SELECT {COLUMNS} FROM intake_case_index"
-        " WHERE site_id = $1 AND first_treatment_on IS NULL AND status <> 'discharged'"
-        " ORDER BY referral_date, case_id",
+        f"SELECT {COLUMNS} FROM intake_case_index WHERE {WAITING}"
+        f" AND ($3::int IS NULL OR {WAITED} > $3)"
+        " ORDER BY referral_date, case_id LIMIT $4 OFFSET $5",
         site_id,
+        today,
+        waited_more_than,
+        limit,
+        offset,
+    )
+
+
+async def waiting_counts(pool: asyncpg.Pool, site_id: str, today: date) -> asyncpg.Record:
+    """How many of the site wait, and how many of them within each standard."""
+    return await pool.fetchrow(
+        "SELECT count(*) AS waiting,"
+        f" count(*) FILTER (WHERE {WAITED} <= $3) AS within_6_weeks,"
+        f" count(*) FILTER (WHERE {WAITED} <= $4) AS within_18_weeks"
+        f" FROM intake_case_index WHERE {WAITING}",
+        site_id,
+        today,
+        SIX_WEEKS_DAYS,
+        EIGHTEEN_WEEKS_DAYS,
     )
 
 

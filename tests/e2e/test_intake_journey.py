@@ -84,6 +84,15 @@ async def test_a_client_goes_from_enquiry_to_discharge_and_the_case_then_refuses
         w["case_id"]
         for w in await ok(await intake.get(f"/sites/{site}/waiting-list?past_weeks=18"))
     ] == []
+    standards = await ok(await intake.get(f"/sites/{site}/waiting-standards"))
+    assert (standards["waiting"], standards["within_6_weeks"], standards["within_18_weeks"]) == (
+        1,
+        0,
+        1,
+    )
+    assert await ok(await intake.get(f"/sites/{site}/waiting-list?offset=1")) == []
+    too_long = await intake.get(f"/sites/{site}/waiting-list?limit=1001")
+    assert too_long.status_code == 422 and "limit" in too_long.text
 
     allocation = {"therapist_id": "therapist-e2e-1", "allocated_on": days_ago(30)}
     await ok(await intake.post(f"/cases/{case_id}/allocation", json=allocation))

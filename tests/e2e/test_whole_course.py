@@ -20,8 +20,7 @@ from tests.e2e.gateway_support import new_staff, with_gateway
 from tests.support import course as c
 from tests.support.stack import ROOT, Stack
 
-INTAKE, DUTY, AUDITOR = "intake_worker.north", "supervisor.north", "auditor.north"
-ADMIN = "admin.north"
+AUDITOR, ADMIN = "auditor.north", "admin.north"  # neither is held to a site
 
 
 async def test_a_client_s_whole_course_is_in_every_service_and_proven_by_the_ledger(
@@ -29,10 +28,10 @@ async def test_a_client_s_whole_course_is_in_every_service_and_proven_by_the_led
 ):
     await with_gateway(stack, "scheduling", "forms")
     async with httpx.AsyncClient(base_url=stack.url("gateway"), timeout=30) as http:
-        therapist = await new_staff("therapist", c.SITE)  # a diary no earlier run has booked
-        staff, clocked = c.Staff(http, therapist), c.Clocked(stack.url("scheduling"), therapist)
+        staff = c.Staff(http, *[await new_staff(r, c.SITE) for r in c.Staff.AT_THE_SITE])
+        clocked = c.Clocked(stack.url("scheduling"), staff.therapist)
         earlier = await staff.call(AUDITOR, "GET", "/audit/checkpoints/latest")
-        await staff.call(ADMIN, "POST", "/scheduling/sites", {"site_id": c.SITE, "name": "North"},
+        await staff.call(ADMIN, "POST", "/scheduling/sites", {"site_id": c.SITE, "name": "Course"},
                          status=(201, 409))  # fmt: skip
         year, weekday, at = c.random_slot()
         start = c.first_session_day(year, weekday)
@@ -47,15 +46,15 @@ async def referred_to_allocated(staff: c.Staff, start: Any) -> str:
     day = lambda weeks: (start - c.timedelta(weeks=weeks)).isoformat()  # noqa: E731
     referral = {"referral_source": "gp", "referral_date": day(12), "site_id": c.SITE,
                 "client": {"name": "Ada Example", "phone": "07700 900123"}}  # fmt: skip
-    case_id = (await staff.call(INTAKE, "POST", "/intake/referrals", referral))["case_id"]
+    case_id = (await staff.call(staff.intake, "POST", "/intake/referrals", referral))["case_id"]
     path = f"/intake/cases/{case_id}"
     booked = {"scheduled_for": f"{day(10)}T09:00:00+00:00", "assessor_id": f"a-{case_id[:8]}"}
-    await staff.call(INTAKE, "POST", f"{path}/assessment", booked)
+    await staff.call(staff.intake, "POST", f"{path}/assessment", booked)
     outcome = {"suitable": True, "reason": "Suitable for DIT.", "assessed_on": day(10)}
-    await staff.call(INTAKE, "POST", f"{path}/assessment/outcome", outcome)
-    waiting = await staff.call(INTAKE, "GET", f"/intake/sites/{c.SITE}/waiting-list")
+    await staff.call(staff.intake, "POST", f"{path}/assessment/outcome", outcome)
+    waiting = await staff.call(staff.intake, "GET", f"/intake/sites/{c.SITE}/waiting-list")
     assert case_id in [w["case_id"] for w in waiting]
-    await staff.call(INTAKE, "POST", f"{path}/allocation",
+    await staff.call(staff.intake, "POST", f"{path}/allocation",
                      {"therapist_id": staff.therapist, "allocated_on": day(4)})  # fmt: skip
     return str(case_id)
 
@@ -134,7 +133,7 @@ async def consents_signed(staff: c.Staff, case_id: str, session: dict[str, Any])
         consent = {"document": document, "template_version": template["version"],
                    "witnessed_by": staff.therapist, "method": "electronic",
                    "signed_at": signed_at}  # fmt: skip
-        await staff.call(INTAKE, "POST", f"/intake/cases/{case_id}/consents", consent)
+        await staff.call(staff.intake, "POST", f"/intake/cases/{case_id}/consents", consent)
 
 
 async def not_attended_then_rebooked(staff: c.Staff, clocked: c.Clocked, case_id: str,
@@ -183,7 +182,7 @@ IPAF = {"self_representation": "Unheard", "other_representation": "Busy, dismiss
 
 
 async def _case_if(staff: c.Staff, case_id: str, field: str) -> Any:
-    case = await staff.call(INTAKE, "GET", f"/intake/cases/{case_id}")
+    case = await staff.call(staff.intake, "GET", f"/intake/cases/{case_id}")
     return case if case.get(field) else None
 
 
@@ -205,13 +204,14 @@ async def break_over_the_clock_change(clocked: c.Clocked, case_id: str,
 
 async def risk_acknowledged(staff: c.Staff, case_id: str) -> None:
     async def listed() -> Any:
-        flags = await staff.call(DUTY, "GET", f"/forms/sites/{c.SITE}/risk-flags")
+        flags = await staff.call(staff.duty, "GET", f"/forms/sites/{c.SITE}/risk-flags")
         return [f for f in flags if f["case_id"] == case_id]
 
     [flag] = await c.eventually(listed, "the risk flag of session 3", 30)
     assert flag["codes"] == ["phq9_item9"]
     done = {"action": "contacted_client", "note": "Phoned; agreed a safety plan."}
-    await staff.call(DUTY, "POST", f"/forms/risk-flags/{flag['flag_id']}/acknowledgement", done)
+    acknowledgement = f"/forms/risk-flags/{flag['flag_id']}/acknowledgement"
+    await staff.call(staff.duty, "POST", acknowledgement, done)
     assert not await listed()
 
 

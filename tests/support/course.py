@@ -9,6 +9,7 @@ with the assertion the gateway would sign for the same therapist (`Clocked`)."""
 
 import asyncio
 import random
+import secrets
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, time, timedelta
@@ -21,15 +22,19 @@ from tests.support.clock import LONDON
 from tests.support.gateway_identity import as_staff
 
 T = TypeVar("T")
-SITE = "north"  # the demo staff of the development realm work at north and south
+# A site of the run's own, its staff new to Keycloak: a demo site of a long-lived machine holds
+# every earlier run's clients, a waiting list too long to find this one on
+SITE = f"course-{secrets.token_hex(3)}"
 
 
 class Staff:
     """The gateway as each member of staff sees it: one token per user, fetched once; the
-    course's therapist is new to Keycloak (tests/e2e/gateway_support.py: new_staff)."""
+    course's site's staff are new to Keycloak (tests/e2e/gateway_support.py: new_staff)."""
 
-    def __init__(self, gateway: httpx.AsyncClient, therapist: str):
-        self.gateway, self.therapist = gateway, therapist
+    AT_THE_SITE = ("therapist", "intake_worker", "supervisor")  # the roles, in __init__'s order
+
+    def __init__(self, gateway: httpx.AsyncClient, therapist: str, intake: str, duty: str):
+        self.gateway, self.therapist, self.intake, self.duty = gateway, therapist, intake, duty
         self.tokens: dict[str, str] = {}
         self.case_reads: Counter[str] = Counter()  # reads of the case the gateway records
 

@@ -33,25 +33,19 @@ async def _none() -> None:
 
 async def site_report(api: StaffApi, session: WebSession, site: str) -> dict[str, Any]:
     months = last_months(datetime.now(LONDON).date())
-    feedback, waiting, glass, *outcomes = await asyncio.gather(  # all at once: one wait
+    feedback, standards, glass, *outcomes = await asyncio.gather(  # all at once: one wait
         api.get(f"/forms/sites/{site}/feedback"),
-        api.maybe(f"/intake/sites/{site}/waiting-list")
+        api.maybe(f"/intake/sites/{site}/waiting-standards")
         if may(session, "waiting_list.read")
         else _none(),
         api.maybe(f"/gateway/sites/{site}/break-glass") if may(session, "access.read") else _none(),
         *(api.get(f"/forms/sites/{site}/outcomes", month=m) for m in months),
     )
-    rows = waiting or []
-    standards = {
-        "waiting": len(rows),
-        "within_6": sum(not w["past_6_weeks"] for w in rows),
-        "within_18": sum(not w["past_18_weeks"] for w in rows),
-    }
     return {
         "site": site,
         "outcomes": outcomes,
         "feedback": feedback,
-        "standards": standards if waiting is not None else None,
+        "standards": standards,
         "break_glass": glass,
     }
 

@@ -1,6 +1,6 @@
 """The waiting list of an intake worker or site manager: each of their sites' waiting cases,
-oldest referral first, with the days waited and the 6 and 18 week standards highlighted;
-an intake worker allocates a case to a therapist from it."""
+oldest referral first, a page at a time, with the days waited and the 6 and 18 week standards
+highlighted; an intake worker allocates a case to a therapist from it."""
 
 import asyncio
 from datetime import datetime
@@ -15,24 +15,36 @@ from services.gateway.web.staffapi import StaffApi
 from services.gateway.web.state import web_router
 
 router = web_router()
-SHOWN = 500  # rows per site; the filters narrow a longer list
+SHOWN = 500  # rows of a site on a page; the filters narrow a longer list
+WITHIN = {"6": "within_6_weeks", "18": "within_18_weeks"}  # whom "waiting past" leaves out
+
+
+def _page_number(value: str) -> int:
+    return int(value) if value.isdigit() and 0 < int(value) < 100_000 else 1
 
 
 async def waiting_list(request: Request, session: WebSession, api: StaffApi) -> Response:
     weeks = request.query_params.get("past_weeks", "")
-    params = {"past_weeks": weeks} if weeks in ("6", "18") else {}
-    listed = await asyncio.gather(
-        *(api.get(f"/intake/sites/{site}/waiting-list", **params) for site in session.sites)
-    )
-    sites = {site: rows[:SHOWN] for site, rows in zip(session.sites, listed, strict=True)}
-    longer = {site: len(rows) for site, rows in zip(session.sites, listed, strict=True)}
+    weeks = weeks if weeks in WITHIN else ""
+    number = _page_number(request.query_params.get("page", ""))
+    params = {"limit": SHOWN, "offset": (number - 1) * SHOWN}
+    if weeks:
+        params["past_weeks"] = int(weeks)
+    pages = [api.get(f"/intake/sites/{site}/waiting-list", **params) for site in session.sites]
+    counts = [api.get(f"/intake/sites/{site}/waiting-standards") for site in session.sites]
+    listed = await asyncio.gather(*pages, *counts)
+    rows, standards = listed[: len(pages)], listed[len(pages) :]
+    counted = [s["waiting"] - (s[WITHIN[weeks]] if weeks else 0) for s in standards]
     return page(
         request,
         "waiting.html",
         session,
-        sites=sites,
-        counts=longer,
+        sites=dict(zip(session.sites, rows, strict=True)),
+        counts=dict(zip(session.sites, counted, strict=True)),
         weeks=weeks,
+        number=number,
+        first=(number - 1) * SHOWN,
+        more=any(c > number * SHOWN for c in counted),
         may_allocate=may(session, "case.intake"),
         today=datetime.now(LONDON).date().isoformat(),
         done=request.query_params.get("done"),

@@ -1,4 +1,5 @@
-"""Query routes for staff apps: a case, its timeline, a site's waiting list, a caseload."""
+"""Query routes for staff apps: a case, its timeline, a site's waiting list and its counts
+against the standards, a caseload."""
 
 from uuid import UUID
 
@@ -6,10 +7,17 @@ from fastapi import APIRouter, HTTPException, Query
 
 from services.intake.api.deps import Queries
 from services.intake.api.values import SiteId, StaffRefInPath
-from services.intake.api.views import CaseloadEntry, CaseOut, TimelineEntry, WaitingEntry
+from services.intake.api.views import (
+    CaseloadEntry,
+    CaseOut,
+    TimelineEntry,
+    WaitingEntry,
+    WaitingStandards,
+)
 from shared.actor import RequestMeta
 
 router = APIRouter(tags=["queries"])
+MAX_WAITING = 1000  # a page of a site's waiting list
 MAX_CASES = 100  # a composed view's page of cases (a therapist's week is about 30)
 CaseIds = Query(min_length=1, max_length=MAX_CASES,
                 description=f"a case id, repeated for each case (1 to {MAX_CASES})")  # fmt: skip
@@ -42,10 +50,20 @@ async def waiting_list(
     queries: Queries,
     _: RequestMeta,
     past_weeks: int | None = Query(default=None, ge=0, le=520, description="e.g. 6 or 18"),
+    limit: int = Query(default=100, ge=1, le=MAX_WAITING, description="entries of the page"),
+    offset: int = Query(default=0, ge=0, description="entries before the page"),
 ):
     """Clients waiting for treatment at the site, oldest referral first, with the days each
-    has waited (less pauses); `past_weeks` keeps those waiting longer than that."""
-    return await queries.waiting_list(site_id, past_weeks)
+    has waited (less pauses); `past_weeks` keeps those waiting longer than that. A page of
+    `limit` entries after the first `offset`; how many wait in all is `waiting-standards`."""
+    return await queries.waiting_list(site_id, past_weeks, limit=limit, offset=offset)
+
+
+@router.get("/sites/{site_id}/waiting-standards", response_model=WaitingStandards)
+async def waiting_standards(site_id: SiteId, queries: Queries, _: RequestMeta):
+    """How many clients of the site wait for treatment today, and how many of them have
+    waited no more than 6 weeks and 18 weeks (the standards: 75% and 95%)."""
+    return await queries.waiting_standards(site_id)
 
 
 @router.get("/therapists/{therapist_id}/caseload", response_model=list[CaseloadEntry])

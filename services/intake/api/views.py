@@ -129,6 +129,14 @@ class WaitingEntry(BaseModel):
     past_18_weeks: bool
 
 
+class WaitingStandards(BaseModel):
+    site_id: str
+    measured_on: date
+    waiting: int
+    within_6_weeks: int
+    within_18_weeks: int
+
+
 class CaseloadEntry(BaseModel):
     case_id: UUID
     site_id: str

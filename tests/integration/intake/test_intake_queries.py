@@ -41,6 +41,43 @@ async def test_the_waiting_list_is_ordered_by_referral_date_with_days_waited_les
     assert [e["case_id"] for e in await queries.waiting_list(here, past_weeks=18)] == [early]
 
 
+async def test_a_long_waiting_list_comes_a_page_at_a_time_and_is_counted_against_the_standards(
+    intake_app: IntakeApplication, queries: IntakeQueries
+):
+    here = site()
+    by_days = {d: await waiting(intake_app, TODAY - timedelta(days=d), here) for d in (200, 127)}
+    by_days[50] = await waiting(intake_app, TODAY - timedelta(days=50), here)
+    # Waited 42 days with a closed pause, 30 with an open one: within 6 weeks, as the list says
+    paused = await waiting(intake_app, TODAY - timedelta(days=90), here)
+    await intake_app.pause_waiting(
+        paused, paused_from=TODAY - timedelta(days=60), reason="away", meta=staff()
+    )
+    by_days[30] = paused
+    closed = await waiting(intake_app, TODAY - timedelta(days=46), here)
+    await intake_app.pause_waiting(
+        closed, paused_from=TODAY - timedelta(days=10), reason="away", meta=staff()
+    )
+    await intake_app.resume_waiting(closed, resumed_on=TODAY - timedelta(days=6), meta=staff())
+    by_days[42] = closed
+
+    entries = await queries.waiting_list(here)
+    assert [e["waited_days"] for e in entries] == [200, 127, 30, 50, 42]
+    page = await queries.waiting_list(here, limit=2, offset=1)
+    assert [e["case_id"] for e in page] == [by_days[127], by_days[30]]
+    assert await queries.waiting_list(here, limit=2, offset=5) == []
+    past_six = await queries.waiting_list(here, past_weeks=6, limit=2, offset=1)
+    assert [e["case_id"] for e in past_six] == [by_days[127], by_days[50]]
+    standards = await queries.waiting_standards(here)
+    assert standards == {
+        "site_id": here,
+        "measured_on": TODAY,
+        "waiting": 5,
+        "within_6_weeks": sum(not e["past_6_weeks"] for e in entries),
+        "within_18_weeks": sum(not e["past_18_weeks"] for e in entries),
+    }
+    assert (standards["within_6_weeks"], standards["within_18_weeks"]) == (2, 3)
+
+
 async def test_an_open_pause_stops_the_days_waited_and_shows_on_hold(
     intake_app: IntakeApplication, queries: IntakeQueries
 ):
