@@ -120,10 +120,10 @@ async def plan_week(gateway: str, case_ids: list[str], therapist: str, wanted: i
     (a bank holiday refused is skipped); one case kept for the case page."""
     headers = await bearer(therapist)
     slots = [(day, hour) for day in range(5) for hour in (9, 11, 13, 15)]
-    planned, ids = "", iter(case_ids)
+    planned = ""
     async with httpx.AsyncClient(base_url=gateway, timeout=60) as api:
-        for day, hour in slots[:wanted]:
-            case_id = next(ids)
+        # as many as there are allocated cases (a quarter of --cases at each site)
+        for (day, hour), case_id in zip(slots[:wanted], case_ids, strict=False):
             plan = {"first_date": (next_monday() + timedelta(days=day)).isoformat(),
                     "mode": "video", "sessions": 16, "local_time": f"{hour:02d}:00"}  # fmt: skip
             for _ in range(50):  # the course opens when intake's allocation reaches scheduling
