@@ -13,7 +13,10 @@ Throughput is measured flat out: each client sends its next request when its las
 answered. Latency is measured paced, at half the straight throughput: request i is due at
 i / rate seconds and its latency counts from then. Flat out, a closed loop's latency is
 only its clients over its throughput (Little's law), so its p99 says nothing the
-throughput does not; paced, the difference is the time the gateway adds to a request.
+throughput does not; paced, the difference is the time the gateway adds to a request. A
+last paced turn sends both ways in one, request by request, so that a slow spell of this
+shared machine falls on both alike; its straight requests, split in two, show what noise
+remains.
 Turns last seconds, not a few thousand requests: in a turn of one or two seconds much of the
 work (the ledger taking each event) came after it, and the flat-out figure, with half of it
 the paced rate, was far above what the machine could keep up.
@@ -56,15 +59,20 @@ REFERRAL = {"referral_source": "gp", "referral_date": "2026-11-02", "site_id": S
 Call = Callable[[aiohttp.ClientSession], Awaitable[None]]
 PACED_SHARE = 0.5  # of the straight throughput: the rate latency is measured at
 WARM_UP = 2.0  # seconds each way before the turns measured
+USERS = {"command": "intake_worker", "overview": "supervisor"}  # who sends each request
 
 
-async def load(session: aiohttp.ClientSession, call: Call, seconds: float, clients: int,
-               rate: float | None = None) -> tuple[list[float], float]:  # fmt: skip
-    """The latency of each request sent for `seconds`, and the seconds all of them took.
-    Without a rate, each client sends its next request as soon as its last is answered; with
-    one, request i is due i / rate seconds after the start, and its latency counts from then:
-    a request held back behind slow ones counts its wait too, as a user's would."""
-    latencies: list[float] = []
+Way = tuple[aiohttp.ClientSession, Call]
+
+
+async def load(ways: list[Way], seconds: float, clients: int,
+               rate: float | None = None) -> tuple[list[list[float]], float]:  # fmt: skip
+    """The latency of each request sent for `seconds`, for each way, and the seconds all of
+    them took. Request i goes the way i mod the number of ways. Without a rate, each client
+    sends its next request as soon as its last is answered; with one, request i is due
+    i / rate seconds after the start, and its latency counts from then: a request held back
+    behind slow ones counts its wait too, as a user's would."""
+    latencies: list[list[float]] = [[] for _ in ways]
     started = time.perf_counter()
     deadline, numbers = started + seconds, itertools.count()
 
@@ -74,8 +82,9 @@ async def load(session: aiohttp.ClientSession, call: Call, seconds: float, clien
             if due >= deadline:
                 return
             await asyncio.sleep(due - time.perf_counter())  # none when it is late
+            session, call = ways[i % len(ways)]
             await call(session)
-            latencies.append(time.perf_counter() - due)
+            latencies[i % len(ways)].append(time.perf_counter() - due)
 
     await asyncio.gather(*(client() for _ in range(clients)))
     return latencies, time.perf_counter() - started
@@ -179,7 +188,31 @@ async def measure(stack: Stack, staff: dict[str, str], seconds: float, clients: 
         await turns(stack, rows, what, calls, staff, seconds, clients, rounds, None)
         rate = rows[f"{what} straight"].rps() * PACED_SHARE
         await turns(stack, rows, what, calls, staff, seconds, clients, rounds, rate)
+        await mixed(stack, rows, what, calls, staff, seconds * rounds, clients, rate)
     return rows
+
+
+async def mixed(stack: Stack, rows: dict[str, Row], what: str,
+                calls: dict[tuple[str, bool], Call], staff: dict[str, str], seconds: float,
+                clients: int, rate: float) -> None:  # fmt: skip
+    """Paced as the turns, but both ways in one turn, request by request: a slow spell of the
+    machine falls on straight and through alike, where in the turns it falls on whichever
+    is running. The straight requests are also kept in two halves, every other one: how far
+    their p99s differ is what this turn cannot tell apart. The machine carries half of each
+    way's load here, so the extra CPU of the gateway's way shows in the turns, not here."""
+    gateway, username = stack.url("gateway"), staff[USERS[what]]
+    everything = [process.pid for process in stack.processes.values()]
+    async with (await session_for(gateway, username, False) as straight,
+                await session_for(gateway, username, True) as through):  # fmt: skip
+        await quiet(everything)
+        ways = [(straight, calls[what, False]), (through, calls[what, True])] * 2
+        (first, once, second, twice), took = await load(ways, seconds, clients, rate)
+    for name, latencies in ((f"{what}, mixed straight", first + second),
+                            (f"{what}, mixed through the gateway", once + twice),
+                            (f"{what}, mixed straight, first", first),
+                            (f"{what}, mixed straight, second", second)):  # fmt: skip
+        rows[name].latencies += latencies
+        rows[name].seconds += took
 
 
 async def turns(stack: Stack, rows: dict[str, Row], what: str, calls: dict[tuple[str, bool], Call],
@@ -194,14 +227,15 @@ async def turns(stack: Stack, rows: dict[str, Row], what: str, calls: dict[tuple
                       "stores": pids_of("postgres") + pids_of("kafka.Kafka"),
                       "clients": [os.getpid()]})  # fmt: skip
     everything = [process.pid for process in stack.processes.values()]
-    username = staff[{"command": "intake_worker", "overview": "supervisor"}[what]]
+    username = staff[USERS[what]]
     paced = "" if rate is None else ", paced"
     for turn in range(rounds):
         for through in (False, True) if turn % 2 == 0 else (True, False):
             async with await session_for(stack.url("gateway"), username, through) as session:
                 await quiet(everything)  # the last turn's events reach the ledger first
                 meter.start()
-                latencies, took = await load(session, calls[what, through], seconds, clients, rate)
+                way = (session, calls[what, through])
+                [latencies], took = await load([way], seconds, clients, rate)
                 used = meter.stop()
             way = "through the gateway" if through else "straight"
             names = [f"{what}{paced} {way}"]
@@ -247,6 +281,20 @@ def report(layout: str, rows: dict[str, Row]) -> None:
               f" out. Straight turns run first and second differ by"
               f" {noise(rows, f'{what}, paced'):.1f} ms at p99 paced, {noise(rows, what):.1f}"
               f" flat out")  # fmt: skip
+        report_mixed(rows, what)
+
+
+def report_mixed(rows: dict[str, Row], what: str) -> None:
+    mode = f"{what}, mixed"
+    straight, through = rows[f"{mode} straight"], rows[f"{mode} through the gateway"]
+    both = straight.rps() + through.rps()
+    print(
+        f"    {what}, both ways paced in one turn ({both:.0f}/s in all): p50"
+        f" {straight.percentile(0.5):.1f} ms straight, {through.percentile(0.5):.1f} through;"
+        f" p99 {straight.percentile(0.99):.1f} and {through.percentile(0.99):.1f} ms,"
+        f" {added(rows, f'{mode} through the gateway', f'{mode} straight'):+.1f} ms (goal"
+        f" < +5 ms). Its straight halves differ by {noise(rows, mode):.1f} ms at p99"
+    )
 
 
 def share(rows: dict[str, Row], through: str, straight: str) -> float:
