@@ -234,8 +234,8 @@ async def turns(stack: Stack, rows: dict[str, Row], what: str, calls: dict[tuple
             async with await session_for(stack.url("gateway"), username, through) as session:
                 await quiet(everything)  # the last turn's events reach the ledger first
                 meter.start()
-                way = (session, calls[what, through])
-                [latencies], took = await load([way], seconds, clients, rate)
+                [latencies], took = await load([(session, calls[what, through])], seconds,
+                                               clients, rate)  # fmt: skip
                 used = meter.stop()
             way = "through the gateway" if through else "straight"
             names = [f"{what}{paced} {way}"]
