@@ -28,7 +28,7 @@ from shared.partition_start import StartWhereTracked
 from shared.poison import describe, is_the_messages_fault, parse
 from shared.processed import ensure_processed_schema, to_apply
 from shared.stalls import FIRST_BACKOFF, Batch, Stalled, Stalls
-from shared.tracking import Position, advance
+from shared.tracking import Position, advance, committed_offsets
 
 __all__ = ["Consumer", "Delivered", "Handler"]
 log = structlog.get_logger()
@@ -124,12 +124,23 @@ class Consumer:
             try:
                 envelope = parse(record.value)
             except ValueError as error:  # it does not parse, or breaks its contract
-                await self._dead_letter(batch, record, error)
+                if not await self._tracked_past(batch.tp, record.offset):
+                    await self._dead_letter(batch, record, error)
                 continue
             items.append(
                 Delivered(envelope, record.topic, record.partition, record.offset, record.value)
             )
         await self._settle(batch, items, batch.records[-1].offset)
+
+    async def _tracked_past(self, tp: TopicPartition, offset: int) -> bool:
+        """Whether the tracked position has passed this offset: then its record was settled,
+        dead letter and all, and is only fetched again (a rebalance in the middle of its
+        batch seeks back to the position the batch had not yet moved)."""
+        try:
+            tracked = await committed_offsets(self.pool, self.name)
+        except Exception as error:  # the database's fault, not the message's
+            raise Stalled(error) from error
+        return offset <= tracked.get((tp.topic, tp.partition), -1)
 
     async def _settle(self, batch: Batch, items: list[Delivered], last: int) -> None:
         """Apply `items` and move to offset `last`. A fault that is not the messages' stalls

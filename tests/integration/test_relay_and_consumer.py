@@ -6,13 +6,14 @@ from collections.abc import AsyncIterator
 
 import asyncpg
 import pytest
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from shared.consumer import Consumer, Delivered
 from shared.envelope import Envelope
 from shared.eventstore import EventStore
 from shared.kafka import dead_letter_topic, ensure_topics, reliable_producer
 from shared.relay import OutboxRelay
+from shared.stalls import Batch
 from tests.conftest import unique_topic
 from tests.support.aggregates import SERVICE, new_counter
 
@@ -109,6 +110,43 @@ async def test_poison_messages_go_to_the_dead_letter_topic_and_the_consumer_carr
     assert [r.value[:9] for r in letters] == [b"{not json", b'{"event_i']
     assert all("dlq.error" in dict(r.headers) for r in letters)
     assert b"cannot be applied" in dict(letters[1].headers)["dlq.error"]
+
+
+async def test_records_fetched_again_after_their_batch_settled_are_not_dead_lettered_twice(
+    isolated_pool: asyncpg.Pool, kafka, producer
+):
+    """A rebalance in the middle of a batch seeks the partition back to the position the
+    batch had not yet moved: its records come again once it has settled them."""
+    topic = unique_topic()
+    await ensure_topics(kafka, [topic, dead_letter_topic(topic)], partitions=1)
+    for value in (envelope_json(0), b"{not json", envelope_json(1)):
+        await producer.send_and_wait(topic, value)
+    handled: list[str] = []
+
+    async def handle(conn: asyncpg.Connection, items: list[Delivered]) -> None:
+        handled.extend(str(item.envelope.event_id) for item in items)
+
+    consumer = Consumer(unique_topic("group"), [topic], kafka, isolated_pool, handle)
+
+    async def settled() -> bool:
+        return consumer.dead_letters == 1 and len(handled) == 2
+
+    await run_until(consumer, settled)
+    records = await read_topic(kafka, topic, 3)
+    await consumer._process(Batch(TopicPartition(topic, 0), records))  # as fetched again
+
+    assert (consumer.dead_letters, len(handled)) == (1, 2)
+    dlq = TopicPartition(dead_letter_topic(topic), 0)
+    assert (await end_offsets(kafka, dlq)) == 1
+
+
+async def end_offsets(kafka: str, tp: TopicPartition) -> int:
+    reader = AIOKafkaConsumer(bootstrap_servers=kafka)
+    await reader.start()
+    try:
+        return (await reader.end_offsets([tp]))[tp]  # type: ignore[no-any-return]
+    finally:
+        await reader.stop()
 
 
 def envelope_json(n: int, **data) -> bytes:
